@@ -3,6 +3,7 @@
  * (read through a StackReference) and `bin/immutable release` writes it as a manifest file; both carry the
  * same fields and pass the same validation.
  */
+import * as fs from "node:fs";
 import { SHA256_DIGEST, parseImageRef } from "./imageRef";
 
 /** The clouds a release is published to and deployed on. */
@@ -74,4 +75,25 @@ export function validateRelease(value: unknown, where: string): ReleaseRecord {
         baseImages: Array.isArray(r.baseImages) ? (r.baseImages as string[]) : undefined,
         builtAt: typeof r.builtAt === "string" ? r.builtAt : undefined,
     };
+}
+
+/** Reads and validates a release manifest file written by `bin/immutable release`. */
+export function readReleaseManifest(file: string): ReleaseRecord {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (err: any) {
+        throw new Error(`release manifest ${file}: cannot be read (${err.code ?? err.message})`);
+    }
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (err: any) {
+        throw new Error(`release manifest ${file}: not valid JSON (${err.message})`);
+    }
+    const schema = (doc as any)?.schema;
+    if (schema !== undefined && schema !== RELEASE_MANIFEST_SCHEMA) {
+        throw new Error(`release manifest ${file}: schema must be "${RELEASE_MANIFEST_SCHEMA}", got ${JSON.stringify(schema)}`);
+    }
+    return validateRelease(doc, `release manifest ${file}`);
 }
