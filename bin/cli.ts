@@ -4,6 +4,7 @@
  * and registers itself on the commander program.
  */
 import { Command } from "commander";
+import { io } from "./lib/io";
 import { register as registerAudit } from "./commands/audit";
 import { register as registerPlan } from "./commands/plan";
 import { register as registerRelease } from "./commands/release";
@@ -13,7 +14,9 @@ export function buildProgram(): Command {
     const program = new Command("immutable")
         .description("Immutable infrastructure on Pulumi: plan stacks offline, audit stacks, release images built once.")
         .showHelpAfterError()
-        .exitOverride();
+        .exitOverride()
+        // Help and usage errors go through the run's streams (the specs capture them in-process).
+        .configureOutput({ writeOut: (text) => io().out(text), writeErr: (text) => io().err(text) });
     registerPlan(program);
     registerAudit(program);
     registerRelease(program);

@@ -6,6 +6,10 @@
  */
 
 // build once: registries and the golden container image (components/image/)
+export { AwsImageRegistry, type AwsImageRegistryArgs } from "./image/awsImageRegistry";
+export { AcrSku, AzureImageRegistry, type AzureImageRegistryArgs } from "./image/azureImageRegistry";
+export { BaseImagePolicy, ContainerImage, ImagePlatform, type ContainerImageArgs, type ImageRegistryArgs } from "./image/containerImage";
+export { GcpImageRegistry, type GcpImageRegistryArgs } from "./image/gcpImageRegistry";
 
 // release model (components/release/)
 export { Cloud } from "./release/release";

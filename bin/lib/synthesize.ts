@@ -8,8 +8,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor, type MockCallArgs, type MockResourceArgs } from "@pulumi/pulumi/runtime/mocks";
-import * as settings from "@pulumi/pulumi/runtime/settings";
-import * as state from "@pulumi/pulumi/runtime/state";
+// Internal runtime entry points (marked @internal, so absent from the typings): an async-local store per
+// synthesis, the mock monitor's installation, and waiting for outstanding registrations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings: { setMockOptions(m: MockMonitor, project: string, stack: string, preview: boolean, org: string): void; waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T>; getStore(): Record<string, unknown> } = require("@pulumi/pulumi/runtime/state");
 import { CALL_RESULT, MOCK_IDENTITY, RESOURCE_STATE } from "./mockState";
 
 /** One registration, as the engine would record it. Property maps are in the engine's wire format. */

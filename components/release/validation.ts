@@ -16,6 +16,11 @@ export class InputError extends Error {
 export class Validator {
     constructor(private readonly component: string, private readonly name: string) {}
 
+    /** `Component "name"`, the prefix of every message. */
+    get subject(): string {
+        return `${this.component} "${this.name}"`;
+    }
+
     /** Throws an {@link InputError} for `field`. */
     fail(field: string, problem: string): never {
         throw new InputError(this.component, this.name, field, problem);

@@ -1,0 +1,120 @@
+/**
+ * `immutable audit FILE`: judges an existing stack with the whole policy pack, without credentials: a
+ * `pulumi stack export` (checkpoint version 3), a checkpoint file, or a `pulumi preview --json` document, or
+ * `-` for standard input. Resource policies see inputs; stack policies see outputs, parents and dependencies.
+ * Exit status: 0 without a mandatory violation, 1 with one, 2 for bad usage or unreadable input.
+ */
+import { Command, Option } from "commander";
+import { InputError, readAuditInput, type AuditDocument } from "../lib/auditInput";
+import { countViolations, paint, shortUrn, table, violationTable } from "../lib/format";
+import { io } from "../lib/io";
+import { readPackConfig } from "../lib/packConfig";
+import { hasMandatory, policyEngine, type PackConfig, type Verdict } from "../lib/policyEngine";
+import { toSarif } from "../lib/sarif";
+
+/** The output formats of `audit`. */
+export const AUDIT_FORMATS = ["table", "json", "sarif"] as const;
+
+/** Options of one audit. */
+export interface AuditOptions {
+    format: (typeof AUDIT_FORMATS)[number];
+    policyPackConfig?: string;
+    sarifArtifact?: string;
+}
+
+/** The documented JSON result of `audit --format json`. */
+export interface AuditResult {
+    /** Resources the pack judged. */
+    resources: number;
+    violations: Verdict["violations"];
+    /** Resources the pack did not judge, with the reason. */
+    notJudged: Verdict["notJudged"];
+}
+
+/** Reads, evaluates and prints; returns the exit status. */
+export async function runAudit(file: string, options: AuditOptions): Promise<number> {
+    const out = io();
+    let doc: AuditDocument;
+    let config: PackConfig | undefined;
+    try {
+        config = options.policyPackConfig ? readPackConfig(options.policyPackConfig) : undefined;
+        doc = readAuditInput(file, () => out.readStdin());
+    } catch (err) {
+        if (err instanceof InputError) {
+            out.err(`immutable audit: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    const engine = policyEngine();
+    const verdict = await engine.evaluate(doc.resources, { config, preview: doc.source === "preview" });
+    const result: AuditResult = {
+        resources: verdict.judged,
+        violations: verdict.violations,
+        notJudged: [...verdict.notJudged, ...doc.skipped],
+    };
+    if (options.format === "json") {
+        out.out(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (options.format === "sarif") {
+        const sarif = toSarif({
+            rules: engine.rules(),
+            violations: result.violations,
+            artifactUri: options.sarifArtifact,
+            toolVersion: packageVersion(),
+        });
+        out.out(`${JSON.stringify(sarif, null, 2)}\n`);
+    } else {
+        out.out(auditTable(file, doc, result, engine.rules(), out.stdoutIsTTY));
+    }
+    return hasMandatory(result.violations) ? 1 : 0;
+}
+
+function auditTable(file: string, doc: AuditDocument, result: AuditResult, rules: ReturnType<ReturnType<typeof policyEngine>["rules"]>, colour: boolean): string {
+    const p = paint(colour);
+    const kind = { "stack-export": "stack export", checkpoint: "checkpoint", preview: "preview" }[doc.source];
+    const lines: string[] = [];
+    lines.push(
+        `${p.bold(file === "-" ? "<stdin>" : file)}: ${kind}${doc.stack ? ` of stack "${doc.stack}"` : ""}, ` +
+            `${doc.resources.length} resources, ${result.resources} judged`,
+    );
+    if (result.violations.length > 0) {
+        lines.push(violationTable(result.violations, rules, colour, colour ? process.stdout.columns : undefined));
+    }
+    if (result.notJudged.length > 0) {
+        const t = table(["Not judged", "Reason"], colour);
+        for (const n of result.notJudged) {
+            t.push([shortUrn(n.urn), n.reason]);
+        }
+        lines.push(t.toString());
+    }
+    lines.push(`Violations: ${countViolations(result.violations, p)}`);
+    return `${lines.join("\n")}\n`;
+}
+
+function packageVersion(): string | undefined {
+    try {
+        return require("../../package.json").version;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Registers `audit` on the program. */
+export function register(program: Command): void {
+    program
+        .command("audit")
+        .description("Judge an existing stack with the policy pack: a `pulumi stack export`, a `pulumi preview --json` document, or - for stdin")
+        .argument("<file>", "stack export (checkpoint version 3) or preview JSON; - reads standard input")
+        .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))
+        .option("--policy-pack-config <file>", "pack config JSON, as for `pulumi preview --policy-pack-config`")
+        .option("--sarif-artifact <path>", "repository file SARIF results are attached to", "Pulumi.yaml")
+        .addHelpText(
+            "after",
+            "\nExit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable input.\n" +
+                "Examples:\n  pulumi stack export -s prod | immutable audit - --format sarif > audit.sarif\n" +
+                "  pulumi preview --json > preview.json && immutable audit preview.json",
+        )
+        .action(async (file: string, options: AuditOptions) => {
+            process.exitCode = await runAudit(file, options);
+        });
+}

@@ -1,0 +1,361 @@
+/**
+ * Reads what `bin/immutable audit` judges: a `pulumi stack export` (checkpoint version 3), a raw checkpoint
+ * (the state file), or a `pulumi preview --json` document, from a file or standard input (`-`).
+ *
+ * Every defect of the input is an {@link InputError} whose message is one line naming the file, what is
+ * wrong and where (a JSON path such as `deployment.resources[3].type`, or a line and column).
+ *
+ * Secret values in an export are encrypted (`ciphertext`): the engine would decrypt them, we cannot, so they
+ * become secret unknowns in the wire format, as in a preview. `--show-secrets` exports (`plaintext`) are
+ * decoded.
+ */
+import * as fs from "node:fs";
+import { TextDecoder } from "node:util";
+import type { EvaluatedResource } from "./policyEngine";
+
+/** The wire-format signature key of secrets, assets, archives and resource references. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+/** The signature of a secret. */
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The wire-format unknown value (a computed value in a preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The checkpoint versions we read. */
+export const SUPPORTED_CHECKPOINT_VERSIONS = [3];
+
+/** A defect of the input: the message is the one line the user sees. */
+export class InputError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "InputError";
+    }
+}
+
+/** The kinds of document `audit` reads. */
+export type AuditSource = "stack-export" | "checkpoint" | "preview";
+
+/** A document read for auditing. */
+export interface AuditDocument {
+    source: AuditSource;
+    /** The stack name, from the first URN. */
+    stack?: string;
+    /** The resources the new state holds, in document order (pending deletions and deletes excluded). */
+    resources: EvaluatedResource[];
+    /** Resources in the document the pack will not see, with the reason (pending deletions, deletes). */
+    skipped: Array<{ urn: string; reason: string }>;
+}
+
+/** Reads and parses `file` (`-` for standard input). */
+export function readAuditInput(file: string, readStdin: () => Buffer = () => fs.readFileSync(0)): AuditDocument {
+    const label = file === "-" ? "<stdin>" : file;
+    let bytes: Buffer;
+    try {
+        bytes = file === "-" ? readStdin() : fs.readFileSync(file);
+    } catch (err: any) {
+        const reasons: Record<string, string> = {
+            ENOENT: "no such file",
+            EISDIR: "is a directory, not a file",
+            EACCES: "permission denied",
+            EPERM: "permission denied",
+        };
+        throw new InputError(`${label}: cannot read: ${reasons[err?.code] ?? err?.message ?? String(err)}`);
+    }
+    return parseAuditDocument(bytes, label);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes and parses a document; `label` names it in errors. */
+export function parseAuditDocument(input: Buffer | string, label: string): AuditDocument {
+    const text = typeof input === "string" ? input : decodeText(input, label);
+    if (text.trim().length === 0) {
+        throw new InputError(`${label}: empty file: expected a \`pulumi stack export\` or \`pulumi preview --json\` document`);
+    }
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (err: any) {
+        throw new InputError(`${label}: ${describeJsonError(text, err)}`);
+    }
+    return fromJson(doc, label);
+}
+
+function decodeText(bytes: Buffer, label: string): string {
+    const head = bytes.subarray(0, Math.min(bytes.length, 8192));
+    if (head.includes(0)) {
+        throw new InputError(`${label}: binary file (NUL byte at offset ${head.indexOf(0)}): expected JSON text`);
+    }
+    try {
+        const text = utf8.decode(bytes);
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    } catch {
+        throw new InputError(`${label}: binary file (not UTF-8 text): expected JSON text`);
+    }
+}
+
+/** Turns JSON.parse's message into "what, where" with a line and column. */
+export function describeJsonError(text: string, err: Error): string {
+    const message = String(err?.message ?? err);
+    const position = /at position (\d+)/.exec(message);
+    if (/Unexpected end of JSON input|Unterminated string/.test(message) && !position) {
+        const { line, column } = lineColumn(text, text.length);
+        return `truncated JSON: the document ends early (line ${line}, column ${column})`;
+    }
+    const what = message
+        .replace(/\s*in JSON at position \d+.*$/, "")
+        .replace(/, ".*" is not valid JSON$/s, "")
+        .replace(/\s+/g, " ");
+    if (position) {
+        const at = Number(position[1]);
+        const { line, column } = lineColumn(text, at);
+        if (at >= text.trimEnd().length) {
+            return `truncated JSON: the document ends early (line ${line}, column ${column})`;
+        }
+        return `malformed JSON: ${what} at line ${line}, column ${column}`;
+    }
+    return `malformed JSON: ${what}`;
+}
+
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+
+function kindOf(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    if (typeof value === "object") return "an object";
+    return `a ${typeof value}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Recognizes the document's shape and reads its resources. */
+export function fromJson(doc: unknown, label: string): AuditDocument {
+    const fail = (what: string, where?: string): never => {
+        throw new InputError(`${label}: ${what}${where ? ` at ${where}` : ""}`);
+    };
+    if (!isObject(doc)) {
+        return fail(`expected a JSON object (a \`pulumi stack export\` or \`pulumi preview --json\` document), got ${kindOf(doc)}`);
+    }
+    if ("deployment" in doc || "checkpoint" in doc) {
+        const version = doc.version;
+        if (version === undefined) {
+            fail("missing the checkpoint version", "version");
+        }
+        if (typeof version !== "number") {
+            fail(`checkpoint version must be a number, got ${kindOf(version)}`, "version");
+        }
+        if (!SUPPORTED_CHECKPOINT_VERSIONS.includes(version as number)) {
+            fail(`unsupported checkpoint version ${version} (supported: ${SUPPORTED_CHECKPOINT_VERSIONS.join(", ")})`, "version");
+        }
+        if ("deployment" in doc) {
+            return readDeployment(doc.deployment, "deployment", "stack-export", fail);
+        }
+        const checkpoint = doc.checkpoint;
+        if (!isObject(checkpoint)) {
+            return fail(`expected an object, got ${kindOf(checkpoint)}`, "checkpoint");
+        }
+        if (checkpoint.latest === undefined || checkpoint.latest === null) {
+            return { source: "checkpoint", stack: typeof checkpoint.stack === "string" ? checkpoint.stack : undefined, resources: [], skipped: [] };
+        }
+        return readDeployment(checkpoint.latest, "checkpoint.latest", "checkpoint", fail);
+    }
+    if ("steps" in doc) {
+        return readPreview(doc.steps, fail);
+    }
+    const keys = Object.keys(doc).slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
+    return fail(
+        `unknown document shape: expected a \`pulumi stack export\` (version, deployment), a checkpoint (version, checkpoint) or \`pulumi preview --json\` (steps); found keys ${keys || "none"}`,
+    );
+}
+
+type Fail = (what: string, where?: string) => never;
+
+function readDeployment(deployment: unknown, where: string, source: AuditSource, fail: Fail): AuditDocument {
+    if (!isObject(deployment)) {
+        return fail(`expected an object, got ${kindOf(deployment)}`, where);
+    }
+    const list = deployment.resources;
+    // An empty stack's export omits `resources`.
+    if (list === undefined || list === null) {
+        return { source, resources: [], skipped: [] };
+    }
+    if (!Array.isArray(list)) {
+        return fail(`expected an array of resources, got ${kindOf(list)}`, `${where}.resources`);
+    }
+    const resources: EvaluatedResource[] = [];
+    const skipped: AuditDocument["skipped"] = [];
+    for (let i = 0; i < list.length; i++) {
+        const at = `${where}.resources[${i}]`;
+        const state = list[i];
+        if (!isObject(state)) {
+            fail(`expected a resource object, got ${kindOf(state)}`, at);
+        }
+        const resource = readState(state as Record<string, unknown>, at, fail);
+        if ((state as Record<string, unknown>).delete === true) {
+            skipped.push({ urn: resource.urn, reason: "pending deletion (replaced), not part of the new state" });
+        } else {
+            resources.push(resource);
+        }
+    }
+    return { source, stack: stackOf(resources), resources, skipped };
+}
+
+/** Operations whose newState is not part of the stack after the update. */
+const GOING_AWAY = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+
+function readPreview(steps: unknown, fail: Fail): AuditDocument {
+    if (!Array.isArray(steps)) {
+        return fail(`expected an array of steps, got ${kindOf(steps)}`, "steps");
+    }
+    const byUrn = new Map<string, EvaluatedResource>();
+    const skipped: AuditDocument["skipped"] = [];
+    for (let i = 0; i < steps.length; i++) {
+        const at = `steps[${i}]`;
+        const step = steps[i];
+        if (!isObject(step)) {
+            fail(`expected a step object, got ${kindOf(step)}`, at);
+        }
+        const s = step as Record<string, unknown>;
+        if (typeof s.op !== "string") {
+            fail(s.op === undefined ? "missing field op" : `op must be a string, got ${kindOf(s.op)}`, `${at}.op`);
+        }
+        if (GOING_AWAY.has(s.op as string) || s.newState === undefined || s.newState === null) {
+            if (typeof s.urn === "string" && !byUrn.has(s.urn)) {
+                skipped.push({ urn: s.urn, reason: `step "${s.op}": no new state` });
+            }
+            continue;
+        }
+        if (!isObject(s.newState)) {
+            fail(`expected an object, got ${kindOf(s.newState)}`, `${at}.newState`);
+        }
+        const resource = readState(s.newState as Record<string, unknown>, `${at}.newState`, fail);
+        byUrn.set(resource.urn, resource);
+    }
+    const resources = [...byUrn.values()];
+    return {
+        source: "preview",
+        stack: stackOf(resources),
+        resources,
+        skipped: skipped.filter((s) => !byUrn.has(s.urn)),
+    };
+}
+
+function readState(state: Record<string, unknown>, at: string, fail: Fail): EvaluatedResource {
+    const urn = state.urn;
+    if (typeof urn !== "string") {
+        fail(urn === undefined ? "missing field urn" : `urn must be a string, got ${kindOf(urn)}`, `${at}.urn`);
+    }
+    const parts = (urn as string).split("::");
+    if (!(urn as string).startsWith("urn:pulumi:") || parts.length < 4 || parts[3].length === 0) {
+        fail(`not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): ${JSON.stringify(String(urn).slice(0, 80))}`, `${at}.urn`);
+    }
+    const type = state.type;
+    if (typeof type !== "string" || type.length === 0) {
+        fail(type === undefined ? "missing field type" : `type must be a non-empty string, got ${kindOf(type)}`, `${at}.type`);
+    }
+    const optionalString = (key: string): string | undefined => {
+        const v = state[key];
+        if (v === undefined || v === null || v === "") return undefined;
+        if (typeof v !== "string") fail(`${key} must be a string, got ${kindOf(v)}`, `${at}.${key}`);
+        return v as string;
+    };
+    const propertyMap = (key: string): Record<string, unknown> => {
+        const v = state[key];
+        if (v === undefined || v === null) return {};
+        if (!isObject(v)) fail(`${key} must be an object, got ${kindOf(v)}`, `${at}.${key}`);
+        return decodeSecrets(v, `${at}.${key}`, fail) as Record<string, unknown>;
+    };
+    const urnList = (v: unknown, where: string): string[] => {
+        if (v === undefined || v === null) return [];
+        if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, where);
+        const list = v as unknown[];
+        for (let j = 0; j < list.length; j++) {
+            if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${where}[${j}]`);
+        }
+        return list as string[];
+    };
+    const custom = state.custom;
+    if (custom !== undefined && typeof custom !== "boolean") {
+        fail(`custom must be a boolean, got ${kindOf(custom)}`, `${at}.custom`);
+    }
+    const propDepsRaw = state.propertyDependencies;
+    const propertyDependencies: Record<string, string[]> = {};
+    if (propDepsRaw !== undefined && propDepsRaw !== null) {
+        if (!isObject(propDepsRaw)) fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at}.propertyDependencies`);
+        for (const [k, v] of Object.entries(propDepsRaw as Record<string, unknown>)) {
+            propertyDependencies[k] = urnList(v, `${at}.propertyDependencies.${k}`);
+        }
+    }
+    return {
+        urn: urn as string,
+        type: type as string,
+        name: parts.slice(3).join("::"),
+        custom: custom === undefined ? !(type as string).startsWith("pulumi:pulumi:") && state.id !== undefined : (custom as boolean),
+        parent: optionalString("parent"),
+        provider: optionalString("provider"),
+        inputs: propertyMap("inputs"),
+        outputs: propertyMap("outputs"),
+        dependencies: urnList(state.dependencies, `${at}.dependencies`),
+        propertyDependencies,
+    };
+}
+
+/**
+ * Rewrites the export's secret encodings into the wire format the evaluator reads (in place: the parsed
+ * document is ours). `ciphertext` becomes a secret unknown; `plaintext` (a JSON text) is decoded.
+ */
+function decodeSecrets(value: unknown, where: string, fail: Fail): unknown {
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const v = value[i];
+            if (typeof v === "object" && v !== null) value[i] = decodeSecrets(v, where, fail);
+        }
+        return value;
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SECRET_SIG) {
+        if ("value" in obj) {
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(obj.value, where, fail) };
+        }
+        if (typeof obj.plaintext === "string") {
+            let plain: unknown;
+            try {
+                plain = JSON.parse(obj.plaintext);
+            } catch {
+                return fail("a secret's plaintext is not JSON", where);
+            }
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(plain, where, fail) };
+        }
+        // `ciphertext` (or nothing readable): the engine would decrypt it, we cannot.
+        return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+    }
+    for (const key in obj) {
+        const v = obj[key];
+        if (typeof v === "object" && v !== null) obj[key] = decodeSecrets(v, where, fail);
+    }
+    return obj;
+}
+
+function stackOf(resources: EvaluatedResource[]): string | undefined {
+    const urn = resources[0]?.urn;
+    return urn ? urn.slice("urn:pulumi:".length).split("::")[0] : undefined;
+}
+
+/** Resource types the pack never judges: the stack itself and providers (the engine does not either). */
+export function isUnjudgedType(type: string): boolean {
+    return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}

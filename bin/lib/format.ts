@@ -1,0 +1,100 @@
+/**
+ * Output people read: tables (cli-table3) and colour, only on a terminal. Violations are grouped by resource,
+ * one line per violation with the rule, the level, the message and the fix.
+ */
+import Table from "cli-table3";
+import type { RuleInfo, Violation } from "./policyEngine";
+
+/** ANSI colour, or plain text when `enabled` is false. */
+export interface Paint {
+    red(text: string): string;
+    yellow(text: string): string;
+    green(text: string): string;
+    dim(text: string): string;
+    bold(text: string): string;
+}
+
+/** A painter: colour on a terminal, plain text elsewhere. */
+export function paint(enabled: boolean): Paint {
+    const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+    return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+/** A cli-table3 table with no colour of its own (we colour cells ourselves, only on a terminal). */
+export function table(head: string[], colour: boolean, colWidths?: Array<number | null>): Table.Table {
+    return new Table({
+        head: colour ? head.map((h) => `\u001b[1m${h}\u001b[22m`) : head,
+        style: { head: [], border: [] },
+        wordWrap: colWidths !== undefined,
+        ...(colWidths ? { colWidths } : {}),
+    });
+}
+
+/** `type::name` from a URN (the readable part). */
+export function shortUrn(urn: string | undefined): string {
+    if (!urn) {
+        return "(stack)";
+    }
+    const parts = urn.split("::");
+    if (parts.length < 4) {
+        return urn;
+    }
+    const type = parts[2].split("$").pop()!;
+    return `${type}::${parts.slice(3).join("::")}`;
+}
+
+/** The level, coloured: mandatory red, advisory yellow. */
+export function level(levelName: string, p: Paint): string {
+    return levelName === "mandatory" ? p.red(levelName) : p.yellow(levelName);
+}
+
+/**
+ * Violations grouped by resource (stack-level violations first), one row per violation:
+ * resource, rule, level, message, fix.
+ */
+export function violationTable(violations: Violation[], rules: RuleInfo[], colour: boolean, width?: number): string {
+    const fixes = new Map(rules.map((r) => [r.name, r.fix ?? ""]));
+    const groups = new Map<string, Violation[]>();
+    for (const v of violations) {
+        const key = v.urn ?? "";
+        groups.set(key, [...(groups.get(key) ?? []), v]);
+    }
+    const p = paint(colour);
+    const widths = width && width > 80 ? columnWidths(width) : undefined;
+    const t = table(["Resource", "Rule", "Level", "Message", "Fix"], colour, widths);
+    const keys = [...groups.keys()].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
+    for (const key of keys) {
+        const list = groups.get(key)!.sort((a, b) => a.policy.localeCompare(b.policy));
+        list.forEach((v, i) => {
+            const row: Table.Cell[] = [v.policy, level(v.enforcementLevel, p), oneLine(v.message), oneLine(fixes.get(v.policy) ?? "")];
+            if (i === 0) {
+                row.unshift({ content: shortUrn(v.urn || undefined), rowSpan: list.length, vAlign: "top" });
+            }
+            t.push(row);
+        });
+    }
+    return t.toString();
+}
+
+function columnWidths(width: number): number[] {
+    const usable = width - 16;
+    return [Math.floor(usable * 0.22), Math.floor(usable * 0.18), 11, Math.floor(usable * 0.33), Math.floor(usable * 0.27)];
+}
+
+/** Collapses whitespace so every violation stays on one logical line. */
+export function oneLine(text: string): string {
+    return text.replace(/\s+/g, " ").trim();
+}
+
+/** "2 mandatory, 1 advisory" or "none". */
+export function countViolations(violations: Violation[], p: Paint = paint(false)): string {
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const advisory = violations.length - mandatory;
+    if (violations.length === 0) {
+        return p.green("none");
+    }
+    const parts: string[] = [];
+    if (mandatory > 0) parts.push(p.red(`${mandatory} mandatory`));
+    if (advisory > 0) parts.push(p.yellow(`${advisory} advisory`));
+    return parts.join(", ");
+}

@@ -1,0 +1,86 @@
+/**
+ * Step progress of a release on standard error: on a terminal a live line per step (spinner and elapsed
+ * time, then a tick or a cross with the duration); elsewhere (CI logs) plain lines, one when a step starts
+ * and one when it ends with its duration. Durations are kept for the manifest.
+ */
+
+/** One finished step. */
+export interface StepTiming {
+    /** The step, e.g. `build`, `smoke`, `push aws`, `verify gcp`, `tag azure`. */
+    name: string;
+    /** Wall-clock milliseconds. */
+    ms: number;
+    /** False when the step failed. */
+    ok: boolean;
+}
+
+const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/** Formats milliseconds as `0.42s` / `12.3s` / `2m05s`. */
+export function formatDuration(ms: number): string {
+    if (ms < 10_000) {
+        return `${(ms / 1000).toFixed(2)}s`;
+    }
+    if (ms < 60_000) {
+        return `${(ms / 1000).toFixed(1)}s`;
+    }
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+/** Runs named steps, reports them, and records their durations. */
+export class StepProgress {
+    /** Every finished step, in order. */
+    readonly timings: StepTiming[] = [];
+
+    /**
+     * @param write where the lines go (standard error)
+     * @param tty true for the live terminal rendering
+     * @param now the clock (the specs pass a fake one)
+     */
+    constructor(private readonly write: (text: string) => void, private readonly tty: boolean, private readonly now: () => number = Date.now) {}
+
+    /** Runs `fn` as step `name`; `summary` turns its result into the text shown after the duration. */
+    async step<T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string): Promise<T> {
+        const started = this.now();
+        let ticker: NodeJS.Timeout | undefined;
+        if (this.tty) {
+            let frame = 0;
+            const draw = () => this.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${name} ${formatDuration(this.now() - started)}`);
+            draw();
+            ticker = setInterval(draw, 100);
+            ticker.unref();
+        } else {
+            this.write(`release: ${name} ...\n`);
+        }
+        const end = (ok: boolean, text: string) => {
+            const ms = this.now() - started;
+            if (ticker) {
+                clearInterval(ticker);
+            }
+            this.timings.push({ name, ms, ok });
+            const detail = text ? `  ${text}` : "";
+            this.write(this.tty
+                ? `\r\x1b[2K${ok ? "✓" : "✗"} ${name} ${formatDuration(ms)}${detail}\n`
+                : `release: ${name} ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}${detail}\n`);
+        };
+        try {
+            const value = await fn();
+            end(true, summary ? summary(value) : "");
+            return value;
+        } catch (err: any) {
+            end(false, String(err?.message ?? err).split("\n")[0]);
+            throw err;
+        }
+    }
+
+    /** A line that is not a step (a skipped push, the summary). */
+    note(text: string): void {
+        this.write(this.tty ? `  ${text}\n` : `release: ${text}\n`);
+    }
+
+    /** The durations by step name, for the manifest. */
+    durations(): Record<string, number> {
+        return Object.fromEntries(this.timings.map((t) => [t.name, t.ms]));
+    }
+}

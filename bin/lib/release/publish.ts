@@ -1,0 +1,117 @@
+/**
+ * Publishing one digest to every registry, so that a failure at any point leaves no version tag on an
+ * untested or partial image:
+ *
+ * 1. preflight (read-only, before anything is pushed): every registry is reachable and its `repo:version`
+ *    is absent or already points at this digest; another digest there is refused (versions are immutable);
+ * 2. content by digest only: the staged image is pushed once, to the first registry, as `repo@sha256:...`
+ *    (an untagged manifest: nothing resolves it by version), then copied registry-to-registry by digest
+ *    with `--preserve-digests`; each registry's manifest is read back and verified;
+ * 3. tags last: only when every registry holds and has verified the digest, `repo:version` is written in
+ *    each, each tag read back and verified.
+ *
+ * A failure in 1 or 2 leaves no tag anywhere (at most untagged content, which registry lifecycle rules
+ * expire); a failure in 3 leaves some registries tagged with the complete, verified, tested image, and a
+ * re-run with the same digest completes the rest.
+ */
+import { ReleaseError } from "./errors";
+import type { RegistryTarget } from "./registries";
+import { displayRef, type Location, type RegistryTransport } from "./skopeo";
+import { verifyManifest } from "./verify";
+
+/** Runs one named step (progress, timing, hooks): supplied by the release orchestrator. */
+export type StepRunner = <T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string) => Promise<T>;
+
+/** What one publication needs. */
+export interface PublishRequest {
+    /** The destinations, the first one receives the push. */
+    registries: RegistryTarget[];
+    /** The version tag. */
+    version: string;
+    /** The release digest (of the staged manifest). */
+    digest: string;
+    /** The image id the registries' manifests must name. */
+    imageId: string;
+    /** Per push / copy / inspect timeout, milliseconds. */
+    timeoutMs: number;
+}
+
+/** Registries whose version tag already points at the digest (a re-run), by name. */
+export type AlreadyTagged = Set<string>;
+
+const byDigest = (target: RegistryTarget, digest: string): Location => ({ target, reference: digest });
+const byTag = (target: RegistryTarget, version: string): Location => ({ target, reference: version });
+
+/** Step 1: reads every registry's version tag; refuses another digest; returns the registries already done. */
+export async function preflight(transport: RegistryTransport, request: PublishRequest): Promise<AlreadyTagged> {
+    const done: AlreadyTagged = new Set();
+    const conflicts: string[] = [];
+    for (const target of request.registries) {
+        const at = byTag(target, request.version);
+        let found;
+        try {
+            found = await transport.inspect(at, request.timeoutMs);
+        } catch (err: any) {
+            throw new ReleaseError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
+        }
+        if (found === undefined) {
+            continue;
+        }
+        if (found.digest === request.digest) {
+            done.add(target.name);
+        } else {
+            conflicts.push(`${displayRef(at)} (${target.name}) is ${found.digest}`);
+        }
+    }
+    if (conflicts.length > 0) {
+        throw new ReleaseError("preflight",
+            `version ${request.version} is already published with another digest: ${conflicts.join("; ")}; this build is ${request.digest}. ` +
+            "Versions are immutable: release this content under a new version. Nothing was pushed.");
+    }
+    return done;
+}
+
+/** Steps 2 and 3: content by digest everywhere, verified, then the version tags. */
+export async function publish(transport: RegistryTransport, step: StepRunner, stagedDir: string, request: PublishRequest, alreadyTagged: AlreadyTagged): Promise<void> {
+    const { registries, digest, imageId, version, timeoutMs } = request;
+    const [first, ...others] = registries;
+    const present = async (target: RegistryTarget) => (await transport.inspect(byDigest(target, digest), timeoutMs))?.digest === digest;
+
+    await step(`push ${first.name}`, async () => {
+        if (await present(first)) {
+            return "already present";
+        }
+        await transport.push(stagedDir, byDigest(first, digest), timeoutMs);
+        return "pushed by digest";
+    }, (how) => `${displayRef(byDigest(first, digest))} (${how})`);
+    await step(`verify ${first.name}`, async () => verifyManifest(`verify ${first.name}`, displayRef(byDigest(first, digest)), await transport.inspect(byDigest(first, digest), timeoutMs), digest, imageId));
+
+    for (const target of others) {
+        await step(`copy ${target.name}`, async () => {
+            if (await present(target)) {
+                return "already present";
+            }
+            await transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs);
+            return `copied from ${first.name}`;
+        }, (how) => `${displayRef(byDigest(target, digest))} (${how})`);
+        await step(`verify ${target.name}`, async () => verifyManifest(`verify ${target.name}`, displayRef(byDigest(target, digest)), await transport.inspect(byDigest(target, digest), timeoutMs), digest, imageId));
+    }
+
+    for (const target of registries) {
+        const tag = byTag(target, version);
+        await step(`tag ${target.name}`, async () => {
+            if (!alreadyTagged.has(target.name)) {
+                // A concurrent release may have written the tag since the preflight: never overwrite it.
+                const now = await transport.inspect(tag, timeoutMs);
+                if (now !== undefined && now.digest !== digest) {
+                    throw new ReleaseError(`tag ${target.name}`, `${displayRef(tag)} appeared with digest ${now.digest} during the release; versions are immutable, it was left alone`);
+                }
+                if (now === undefined) {
+                    await transport.copy(byDigest(target, digest), tag, timeoutMs);
+                }
+            }
+            verifyManifest(`tag ${target.name}`, displayRef(tag), await transport.inspect(tag, timeoutMs), digest, imageId);
+            return alreadyTagged.has(target.name) ? "already tagged" : "tagged";
+        }, (how) => `${displayRef(tag)} -> ${digest.slice(0, 19)}… (${how})`);
+    }
+}

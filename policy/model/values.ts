@@ -1,0 +1,74 @@
+/**
+ * Small readers over policy props (plain JSON as the analyzer hands it to a policy: secrets unwrapped,
+ * unknowns guarded by the analyzer's proxy). Every normalizer reads through these, so a malformed value
+ * (a number where a list belongs) is treated as absent instead of throwing deep inside a rule.
+ */
+
+/** The value as a list: arrays as they are, absent as [], anything else as a one-element list. */
+export function list(value: unknown): unknown[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    return Array.isArray(value) ? value : [value];
+}
+
+/** The value as an object, or undefined. */
+export function record(value: unknown): Record<string, any> | undefined {
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+}
+
+/** The value as a string (numbers are printed), or undefined. */
+export function str(value: unknown): string | undefined {
+    if (typeof value === "string") {
+        return value;
+    }
+    return typeof value === "number" ? String(value) : undefined;
+}
+
+/** The value as a number (numeric strings are parsed), or undefined. */
+export function num(value: unknown): number | undefined {
+    if (typeof value === "number" && Number.isFinite(value)) {
+        return value;
+    }
+    if (typeof value === "string" && /^\s*-?\d+\s*$/.test(value)) {
+        return Number(value);
+    }
+    return undefined;
+}
+
+/** True for `true`, "true", "TRUE", "1", "yes", "on" (GCP metadata values are strings). */
+export function truthy(value: unknown): boolean {
+    if (value === true) {
+        return true;
+    }
+    return typeof value === "string" && /^(true|1|yes|on)$/i.test(value.trim());
+}
+
+/** Case-insensitive equality of a value with one of the expected strings. */
+export function isOneOf(value: unknown, ...expected: string[]): boolean {
+    const s = str(value)?.trim().toLowerCase();
+    return s !== undefined && expected.some((e) => e.toLowerCase() === s);
+}
+
+/** Decodes base64 text when the API wants base64 (user data of launch templates, Azure customData). */
+export function decodeBase64(text: string): string {
+    const compact = text.replace(/\s+/g, "");
+    if (compact.length === 0 || compact.length % 4 === 1 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
+        return text;
+    }
+    const decoded = Buffer.from(compact, "base64").toString("utf8");
+    // Binary (gzip, random bytes) is not a script we can read: keep the original text.
+    return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(decoded) ? text : decoded;
+}
+
+/** A label/tag map from AWS `tags`, GCP `labels` or Azure `tags`. */
+export function tagMap(value: unknown): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(record(value) ?? {})) {
+        const s = str(v);
+        if (s !== undefined) {
+            out[k] = s;
+        }
+    }
+    return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * What a rule of the pack is: plain data plus a judge function over the normalized shapes. Rules never
+ * touch `@pulumi/policy` directly; policy/policies.ts turns them into CrossGuard policies (the same objects
+ * for the engine and for the offline evaluator).
+ */
+
+/** Enforcement levels a rule may default to. */
+export type EnforcementLevel = "advisory" | "mandatory";
+
+/** The rule families of the pack (README table order). */
+export enum Family {
+    Network = "network",
+    Access = "access",
+    Images = "images",
+    Boot = "boot",
+    Runtime = "runtime",
+    Lifecycle = "lifecycle",
+    Secrets = "secrets",
+    Stack = "stack",
+}
+
+/** A JSON schema for one rule's config (CrossGuard `configSchema`). */
+export interface ConfigSchema {
+    properties: Record<string, Record<string, unknown>>;
+}
+
+/** Reports one violation; `urn` for stack rules pointing at one resource. */
+export type Report = (message: string, urn?: string) => void;
+
+interface RuleBase<C> {
+    /** Stable name: `<concern>-forbid` for patterns that must not appear, `<concern>-require` for settings that must. */
+    name: string;
+    family: Family;
+    /** One sentence: what the rule rejects. */
+    description: string;
+    /** Why, in the seed's words. */
+    why: string;
+    /** How to fix a violation, one sentence. */
+    fix: string;
+    enforcementLevel: EnforcementLevel;
+    /** Defaults of every config property (also the schema defaults). */
+    defaults: C;
+    configSchema?: ConfigSchema;
+}
+
+/** A rule over one resource's inputs. */
+export interface ResourceRule<C = Record<string, never>> extends RuleBase<C> {
+    kind: "resource";
+    /** Every resource type the rule judges. */
+    resourceTypes: readonly string[];
+    /** Judges one resource (props are the resource's inputs as the analyzer gives them). */
+    validate(type: string, props: Record<string, any>, config: C, report: Report): void;
+}
+
+/** A resource of a stack as a stack rule sees it (the analyzer's PolicyResource, reduced). */
+export interface StackResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Outputs. */
+    props: Record<string, any>;
+    parent?: StackResource;
+    dependencies: StackResource[];
+    propertyDependencies: Record<string, StackResource[]>;
+}
+
+/** A rule over the whole stack (outputs, parents, dependencies). */
+export interface StackRule<C = Record<string, never>> extends RuleBase<C> {
+    kind: "stack";
+    /** Resource types whose presence the rule looks at (documentation, catalog). */
+    resourceTypes: readonly string[];
+    validateStack(resources: StackResource[], config: C, report: Report): void;
+}
+
+export type Rule = ResourceRule<any> | StackRule<any>;
+
+/** Builds a config schema whose defaults are the rule's defaults. */
+export function schema(properties: Record<string, Record<string, unknown>>, defaults: Record<string, unknown>): ConfigSchema {
+    const out: ConfigSchema["properties"] = {};
+    for (const [k, v] of Object.entries(properties)) {
+        out[k] = defaults[k] === undefined ? v : { ...v, default: defaults[k] };
+    }
+    return { properties: out };
+}

@@ -1,0 +1,23 @@
+import { containers } from "../model/containers";
+import { T } from "../model/types";
+import { Family, type ResourceRule } from "../rule";
+
+/** Read-only root filesystems where the platform exposes the setting (ECS). */
+export const containerReadonlyRootRequire: ResourceRule = {
+    kind: "resource",
+    name: "container-readonly-root-require",
+    family: Family.Runtime,
+    description: "Requires a read-only root filesystem (readonlyRootFilesystem true) for every container of an ECS task definition.",
+    why: "Never modify a running instance: a writable root filesystem lets a running container drift from its image.",
+    fix: "Set readonlyRootFilesystem: true and mount a volume (or tmpfs) for the paths that must be written.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.awsEcsTaskDefinition],
+    defaults: {},
+    validate(type, props, _config, report) {
+        for (const c of containers(type, props)) {
+            if (c.exposesRuntime && !c.readonlyRootFilesystem) {
+                report(`${c.path} has a writable root filesystem`);
+            }
+        }
+    },
+};

@@ -1,0 +1,21 @@
+import { instanceAccess } from "../model/access";
+import { T } from "../model/types";
+import { Family, type ResourceRule } from "../rule";
+
+/** ECS Exec on services. */
+export const ecsExecForbid: ResourceRule = {
+    kind: "resource",
+    name: "ecs-exec-forbid",
+    family: Family.Access,
+    description: "Forbids ECS Exec (enableExecuteCommand) on ECS services.",
+    why: "Never modify a running instance, replace it: a shell into a running container is how hand-made changes start.",
+    fix: "Remove enableExecuteCommand; reproduce problems from the same digest in a non-production slot.",
+    enforcementLevel: "mandatory",
+    resourceTypes: [T.awsEcsService],
+    defaults: {},
+    validate(type, props, _config, report) {
+        if (instanceAccess(type, props).execEnabled) {
+            report("enableExecuteCommand is true: ECS Exec opens a shell into running containers");
+        }
+    },
+};

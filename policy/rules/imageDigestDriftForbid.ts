@@ -1,0 +1,81 @@
+import { CONTAINER_TYPES, MalformedPropsError, containers } from "../model/containers";
+import { isPinnedByDigest, parseImageRef } from "../model/imageRef";
+import { cloudOf } from "../model/types";
+import { Family, schema, type StackRule } from "../rule";
+
+/** Config of image-digest-drift-forbid. */
+export interface DigestDriftConfig {
+    /** Most digests one image may run per cloud (2: the blue and the green slot). */
+    maxDigestsPerCloud: number;
+}
+
+/** The image name shared by every registry's copy: the repository's last path segment. */
+export function imageName(repository: string): string {
+    return repository.split("/").pop()!;
+}
+
+/** One digest per image and slot across every cloud of the stack. */
+export const imageDigestDriftForbid: StackRule<DigestDriftConfig> = {
+    kind: "stack",
+    name: "image-digest-drift-forbid",
+    family: Family.Stack,
+    description: "Forbids an image running different digests on different clouds of one stack (every cloud must run the same set of release digests, at most one per blue/green slot).",
+    why: "Build once, deploy identically: the release is one digest, pushed to every registry; a cloud running another digest runs an untested or stale build.",
+    fix: "Deploy the refs of one release record (build stack outputs or release manifest) to every cloud; promote by changing the release, never by rebuilding per cloud.",
+    enforcementLevel: "mandatory",
+    resourceTypes: CONTAINER_TYPES,
+    defaults: { maxDigestsPerCloud: 2 },
+    configSchema: schema({
+        maxDigestsPerCloud: { type: "integer", minimum: 1, description: "Most digests of one image per cloud (2 = blue and green slots)." },
+    }, { maxDigestsPerCloud: 2 }),
+    validateStack(resources, config, report) {
+        // image name -> cloud -> digest -> first resource urn running it
+        const seen = new Map<string, Map<string, Map<string, string>>>();
+        for (const r of resources) {
+            const cloud = cloudOf(r.type);
+            if (!cloud || !CONTAINER_TYPES.includes(r.type)) {
+                continue;
+            }
+            let list;
+            try {
+                list = containers(r.type, r.props);
+            } catch (err) {
+                if (err instanceof MalformedPropsError) {
+                    continue; // image-digest-require reports the resource itself
+                }
+                throw err;
+            }
+            for (const c of list) {
+                if (!c.image || !isPinnedByDigest(c.image)) {
+                    continue;
+                }
+                const ref = parseImageRef(c.image)!;
+                const name = imageName(ref.repository);
+                const byCloud = seen.get(name) ?? new Map<string, Map<string, string>>();
+                seen.set(name, byCloud);
+                const digests = byCloud.get(cloud) ?? new Map<string, string>();
+                byCloud.set(cloud, digests);
+                if (!digests.has(ref.digest!)) {
+                    digests.set(ref.digest!, r.urn);
+                }
+            }
+        }
+        for (const [name, byCloud] of seen) {
+            const all = new Set([...byCloud.values()].flatMap((d) => [...d.keys()]));
+            for (const [cloud, digests] of byCloud) {
+                if (digests.size > config.maxDigestsPerCloud) {
+                    report(`image "${name}" runs ${digests.size} digests on ${cloud} (at most ${config.maxDigestsPerCloud}: one per slot)`, [...digests.values()][0]);
+                }
+                const missing = [...all].filter((d) => !digests.has(d));
+                if (missing.length > 0) {
+                    const elsewhere = [...byCloud].filter(([c]) => c !== cloud).map(([c, d]) => `${c}: ${[...d.keys()].map(short).join(", ")}`).join("; ");
+                    report(`image "${name}" on ${cloud} runs ${[...digests.keys()].map(short).join(", ")} but not ${missing.map(short).join(", ")} (${elsewhere})`, [...digests.values()][0]);
+                }
+            }
+        }
+    },
+};
+
+function short(digest: string): string {
+    return digest.slice(0, 19);
+}

@@ -1,0 +1,21 @@
+import { LIFECYCLE_TYPES, lifecycle } from "../model/lifecycle";
+import { Family, type ResourceRule } from "../rule";
+
+/** Instance groups that replace instances by themselves on a new release. */
+export const rollingReplacementRequire: ResourceRule = {
+    kind: "resource",
+    name: "rolling-replacement-require",
+    family: Family.Lifecycle,
+    description: "Requires instance groups to replace instances when the template changes: ASG instanceRefresh, GCP MIG updatePolicy PROACTIVE, Azure VMSS upgradePolicy Rolling or Automatic.",
+    why: "Phoenix servers: a release replaces every instance; a group that only uses the new template for new instances leaves old ones running beside it.",
+    fix: "AWS: instanceRefresh { strategy: \"Rolling\" }; GCP: updatePolicy { type: \"PROACTIVE\" }; Azure: upgradePolicy { mode: \"Rolling\" }.",
+    enforcementLevel: "mandatory",
+    resourceTypes: LIFECYCLE_TYPES,
+    defaults: {},
+    validate(type, props, _config, report) {
+        const l = lifecycle(type, props);
+        if (l && !l.replacesOnRelease) {
+            report(`instances are not replaced on a release (${l.replacement})`);
+        }
+    },
+};

@@ -1,0 +1,3 @@
+module sample-service
+
+go 1.23
