@@ -8,10 +8,15 @@
 // build once: registries and the golden container image (components/image/)
 export { AwsImageRegistry, type AwsImageRegistryArgs } from "./image/awsImageRegistry";
 export { AcrSku, AzureImageRegistry, type AzureImageRegistryArgs } from "./image/azureImageRegistry";
-export { BaseImagePolicy, ContainerImage, ImagePlatform, type ContainerImageArgs, type ImageRegistryArgs } from "./image/containerImage";
+export { BaseImagePolicy, ContainerImage, ImagePlatform, type ContainerImageArgs, type RegistryTarget } from "./image/containerImage";
 export { GcpImageRegistry, type GcpImageRegistryArgs } from "./image/gcpImageRegistry";
 
 // release model (components/release/)
 export { Cloud } from "./release/release";
 
 // deploy targets (components/aws, components/gcp, components/azure)
+export { Slot, type SlotReleaseArgs, type SlotsArgs } from "./release/slots";
+export { type ContainerServiceArgs, type ScalingArgs, type SecretRefArgs } from "./release/serviceArgs";
+export { AwsContainerService, type AwsContainerServiceArgs } from "./aws/containerService";
+export { GcpContainerService, type GcpContainerServiceArgs } from "./gcp/containerService";
+export { AzureContainerService, type AzureContainerServiceArgs } from "./azure/containerService";

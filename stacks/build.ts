@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { AwsImageRegistry } from "../components/image/awsImageRegistry";
 import { AzureImageRegistry } from "../components/image/azureImageRegistry";
 import { gitSha } from "../components/image/buildInputs";
-import { ContainerImage, type ImageRegistryArgs } from "../components/image/containerImage";
+import { ContainerImage, type RegistryTarget } from "../components/image/containerImage";
 import { GcpImageRegistry } from "../components/image/gcpImageRegistry";
 import { Cloud } from "../components/release/release";
 
@@ -40,7 +40,7 @@ export async function buildStack(config: pulumi.Config): Promise<Record<string, 
     if (!version) {
         throw new Error("config immutable:version must be set when the checkout has no git history");
     }
-    const registries: ImageRegistryArgs[] = [];
+    const registries: RegistryTarget[] = [];
     for (const cloud of cloudsOf(config)) {
         switch (cloud) {
             case Cloud.Aws: {

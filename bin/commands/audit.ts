@@ -6,7 +6,7 @@
  */
 import { Command, Option } from "commander";
 import { InputError, readAuditInput, type AuditDocument } from "../lib/auditInput";
-import { countViolations, paint, shortUrn, table, violationTable } from "../lib/format";
+import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
 import { hasMandatory, policyEngine, type PackConfig, type Verdict } from "../lib/policyEngine";
@@ -78,7 +78,7 @@ function auditTable(file: string, doc: AuditDocument, result: AuditResult, rules
             `${doc.resources.length} resources, ${result.resources} judged`,
     );
     if (result.violations.length > 0) {
-        lines.push(violationTable(result.violations, rules, colour, colour ? process.stdout.columns : undefined));
+        lines.push(violationTable(result.violations, rules, colour, tableWidth(colour)));
     }
     if (result.notJudged.length > 0) {
         const t = table(["Not judged", "Reason"], colour);

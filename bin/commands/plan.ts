@@ -7,7 +7,7 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../lib/auditInput";
-import { countViolations, paint, shortUrn, table, violationTable } from "../lib/format";
+import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
 import {
@@ -62,6 +62,12 @@ function stacksLib(): typeof import("../lib/stacks") {
     return require("../lib/stacks");
 }
 
+/**
+ * Errors a stack's synthesis failed with. The Pulumi runtime rejects the same error again on promises
+ * nobody awaits (the stack's outputs); once reported on the stack's row they must not crash the process.
+ */
+const reported = new WeakSet<object>();
+
 /** Plans one stack. */
 export async function planStack(
     name: string,
@@ -72,6 +78,7 @@ export async function planStack(
     try {
         synthesis = await stacksLib().synthesizeStack(name, { config: options.config, preview: options.preview, cache: options.cache });
     } catch (err: any) {
+        if (err && typeof err === "object") reported.add(err);
         return {
             stack: name, kind, resources: [], violations: [], notJudged: [], components: [], digests: {}, traffic: [], outputs: {},
             error: String(err?.message ?? err).split("\n")[0],
@@ -114,11 +121,25 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     const progress = new Progress(selected.length);
     const cache = new Map<string, Synthesis>();
     const plans: StackPlan[] = [];
-    for (let i = 0; i < selected.length; i++) {
-        progress.step(i, `planning ${selected[i]}`);
-        plans.push(await planStack(selected[i], { config: options.config, preview: options.preview, packConfig, cache }));
+    const onRejection = (reason: unknown) => {
+        if (!(reason && typeof reason === "object" && reported.has(reason))) {
+            process.nextTick(() => {
+                throw reason;
+            });
+        }
+    };
+    process.on("unhandledRejection", onRejection);
+    try {
+        for (let i = 0; i < selected.length; i++) {
+            progress.step(i, `planning ${selected[i]}`);
+            plans.push(await planStack(selected[i], { config: options.config, preview: options.preview, packConfig, cache }));
+        }
+        // Let the runtime's late rejections of an already reported error arrive while the handler listens.
+        await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        progress.done();
     }
-    progress.done();
     if (options.format === "json") {
         out.out(`${JSON.stringify({ stacks: plans }, null, 2)}\n`);
     } else if (options.stack && options.stack.length > 0) {
@@ -142,7 +163,7 @@ function digestLines(digests: DigestsByCloud): string {
 function trafficLines(traffic: TrafficEntry[]): string {
     const byCloud = new Map<string, string[]>();
     for (const t of traffic) {
-        byCloud.set(t.cloud, [...(byCloud.get(t.cloud) ?? []), `${t.slot} ${t.weight}%`]);
+        byCloud.set(t.cloud, [...(byCloud.get(t.cloud) ?? []), `${t.slot} ${t.weight}%${t.live ? " (live)" : ""}`]);
     }
     const lines = [...byCloud.entries()].map(([cloud, list]) => `${cloud} ${list.join(" / ")}`);
     return lines.length > 0 ? lines.join("\n") : "-";
@@ -178,7 +199,7 @@ function summary(plans: StackPlan[], colour: boolean): string {
 function stackVerdicts(plan: StackPlan, rules: RuleInfo[], colour: boolean): string {
     const lines: string[] = [];
     if (plan.violations.length > 0) {
-        lines.push(violationTable(plan.violations, rules, colour, colour ? process.stdout.columns : undefined));
+        lines.push(violationTable(plan.violations, rules, colour, tableWidth(colour)));
     }
     if (plan.notJudged.length > 0) {
         const t = table(["Not judged", "Reason"], colour);
@@ -206,8 +227,8 @@ function stackDetail(plan: StackPlan, rules: RuleInfo[], colour: boolean): strin
     for (const [cloud, list] of Object.entries(plan.digests)) digests.push([cloud, list.join("\n")]);
     lines.push(Object.keys(plan.digests).length > 0 ? digests.toString() : "No image digests.");
     if (plan.traffic.length > 0) {
-        const traffic = table(["Cloud", "Traffic resource", "Slot", "Weight", "Release"], colour);
-        for (const t of plan.traffic) traffic.push([t.cloud, t.resource, t.slot, `${t.weight}%`, t.release ?? ""]);
+        const traffic = table(["Cloud", "Service", "Slot", "Live", "Weight", "Release"], colour);
+        for (const t of plan.traffic) traffic.push([t.cloud, t.resource, t.slot, t.live === undefined ? "" : t.live ? "yes" : "no", `${t.weight}%`, t.release ?? ""]);
         lines.push(traffic.toString());
     }
     const verdicts = stackVerdicts(plan, rules, colour);

@@ -60,9 +60,12 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
         groups.set(key, [...(groups.get(key) ?? []), v]);
     }
     const p = paint(colour);
-    const widths = width && width > 80 ? columnWidths(width) : undefined;
-    const t = table(["Resource", "Rule", "Level", "Message", "Fix"], colour, widths);
     const keys = [...groups.keys()].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
+    const natural = (texts: string[], header: string, cap: number) => Math.min(cap, Math.max(header.length, ...texts.map((t) => t.length)) + 2);
+    const widths = width && width > 80
+        ? columnWidths(width, natural(keys.map((k) => shortUrn(k || undefined)), "Resource", 52), natural(violations.map((v) => v.policy), "Rule", 36))
+        : undefined;
+    const t = table(["Resource", "Rule", "Level", "Message", "Fix"], colour, widths);
     for (const key of keys) {
         const list = groups.get(key)!.sort((a, b) => a.policy.localeCompare(b.policy));
         list.forEach((v, i) => {
@@ -76,9 +79,14 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
     return t.toString();
 }
 
-function columnWidths(width: number): number[] {
-    const usable = width - 16;
-    return [Math.floor(usable * 0.22), Math.floor(usable * 0.18), 11, Math.floor(usable * 0.33), Math.floor(usable * 0.27)];
+/** The width tables wrap to: the terminal's, or 160 columns in logs and pipes. */
+export function tableWidth(tty: boolean): number {
+    return tty && process.stdout.columns ? process.stdout.columns : 160;
+}
+
+function columnWidths(width: number, resource: number, rule: number): number[] {
+    const rest = Math.max(40, width - 6 - resource - rule - 11);
+    return [resource, rule, 11, Math.floor(rest * 0.55), rest - Math.floor(rest * 0.55)];
 }
 
 /** Collapses whitespace so every violation stays on one logical line. */

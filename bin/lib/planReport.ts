@@ -152,7 +152,8 @@ export function trafficOf(resources: SynthesizedResource[]): TrafficEntry[] {
     const reported = new Set<string>();
     for (const r of resources) {
         const out = r.registeredOutputs;
-        if (r.custom || !out || !isRecord(out.trafficWeights)) continue;
+        // Service components only: the stack's own outputs may repeat a service's weights.
+        if (r.custom || r.type === "pulumi:pulumi:Stack" || !out || !isRecord(out.trafficWeights)) continue;
         reported.add(r.urn);
         const versions = isRecord(out.slotVersions) ? out.slotVersions : {};
         const child = resources.find((c) => c.custom && cloudOfType(c.type) !== undefined && ownedBy(c, r.urn, byUrn));

@@ -60,6 +60,8 @@ export interface RuleInfo {
     enforcementLevel: EnforcementLevel | string;
     /** How to fix a violation, one sentence. */
     fix?: string;
+    /** Why the rule exists (the longer explanation). */
+    why?: string;
 }
 
 /** The pack as the commands use it. */
@@ -100,6 +102,7 @@ export function catalogueFrom(mod: any): RuleInfo[] {
             description: String(r.description ?? ""),
             enforcementLevel: String(r.enforcementLevel ?? "advisory"),
             fix: r.fix === undefined ? undefined : String(r.fix),
+            why: r.why === undefined ? undefined : String(r.why),
         }));
 }
 

@@ -54,7 +54,7 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                             id: r.name,
                             name: r.name,
                             shortDescription: { text: r.description || r.name },
-                            fullDescription: { text: r.description || r.name },
+                            fullDescription: { text: [r.description || r.name, r.why].filter(Boolean).join(" ") },
                             help: { text: r.fix ? `Fix: ${r.fix}` : r.description || r.name },
                             defaultConfiguration: { level: LEVEL[r.enforcementLevel] ?? "warning" },
                             properties: { enforcementLevel: r.enforcementLevel, tags: ["pulumi", "immutable-infrastructure"] },

@@ -19,6 +19,8 @@ export interface ContainerDefinitionSettings {
     logGroup: string;
     region: string;
     slot: string;
+    /** The release version of the slot (the container sees it as RELEASE_VERSION). */
+    version: string;
 }
 
 /** The scratch volume name of the i-th tmp path. */
@@ -30,6 +32,8 @@ export function tmpVolumeName(index: number): string {
 export function containerDefinitions(s: ContainerDefinitionSettings): string {
     const environment = [
         { name: "PORT", value: String(s.port) },
+        { name: "RELEASE_SLOT", value: s.slot },
+        { name: "RELEASE_VERSION", value: s.version },
         ...Object.keys(s.env)
             .sort()
             .map((name) => ({ name, value: s.env[name] })),

@@ -274,7 +274,7 @@ export class AwsContainerService extends pulumi.ComponentResource {
                     containerDefinitions: pulumi
                         .all([release, common.port, user, pulumi.all(common.env), pulumi.all(secrets), pulumi.all(common.tmpPaths), this.logGroup.name, region])
                         .apply(([r, port, u, env, secretRefs, tmpPaths, logGroup, reg]) =>
-                            containerDefinitions({ image: r.image, port, user: u, env, secrets: secretRefs, tmpPaths, logGroup, region: reg, slot }),
+                            containerDefinitions({ image: r.image, version: r.version, port, user: u, env, secrets: secretRefs, tmpPaths, logGroup, region: reg, slot }),
                         ),
                     tags: slotTags,
                 },

@@ -91,6 +91,8 @@ export class GcpContainerService extends pulumi.ComponentResource {
         const template = plan.apply((p) => ({ slot: p.template, release: p.releases[p.template] as SlotRelease, revision: revisionOf(p, p.template) }));
 
         const envs = [
+            { name: "RELEASE_SLOT", value: template.slot },
+            { name: "RELEASE_VERSION", value: template.release.version },
             ...Object.keys(common.env)
                 .sort()
                 .map((key) => ({ name: key, value: common.env[key] })),
@@ -152,7 +154,7 @@ export class GcpContainerService extends pulumi.ComponentResource {
                     location: this.service.location,
                     project: this.service.project,
                     role: "roles/run.invoker",
-                    member: pulumi.output(publicAccess).apply((open) => (open ? "allUsers" : member)),
+                    member: pulumi.all([publicAccess, member]).apply(([open, sa]) => (open ? "allUsers" : sa)),
                 },
                 parent,
             );

@@ -22,7 +22,7 @@ export enum BaseImagePolicy {
 }
 
 /** One registry the release is pushed to. */
-export interface ImageRegistryArgs {
+export interface RegistryTarget {
     /** Key of this registry's pinned reference in `refs`, e.g. `aws`, `gcp`, `azure`. */
     name: pulumi.Input<string>;
     /** Repository to push to, without tag or digest, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/api`. */
@@ -44,7 +44,7 @@ export interface ContainerImageArgs {
     /** Release version the image is tagged with in every registry (default: the git SHA of the context). Tags never move. */
     version?: pulumi.Input<string>;
     /** Registries to push the one build to; the digest is the same in all of them. */
-    registries: ImageRegistryArgs[];
+    registries: RegistryTarget[];
     /** Target platforms (default linux/amd64). */
     platforms?: ImagePlatform[];
     /** Build stage to stop at in a multi-stage Dockerfile. */

@@ -70,7 +70,7 @@ export const SECRET_VALUE: readonly RegExp[] = [
 ];
 
 /** Environment names the runtime sets itself. */
-export const RESERVED_ENV = ["PORT"];
+export const RESERVED_ENV = ["PORT", "RELEASE_SLOT", "RELEASE_VERSION"];
 
 /** Why a plain env entry is refused, or undefined when it is fine. */
 export function plaintextSecretProblem(name: string, value: string): string | undefined {
@@ -95,7 +95,7 @@ export function checkedEnv(v: Validator, env: Record<string, pulumi.Input<string
             v.fail(field, "must be a name of letters, digits and underscores (not starting with a digit)");
         }
         if (RESERVED_ENV.includes(key)) {
-            v.fail(field, "is set by the service from `port`; remove it from env");
+            v.fail(field, "is set by the service itself (PORT from `port`, RELEASE_SLOT and RELEASE_VERSION from the slot); remove it from env");
         }
         if (secrets && key in secrets) {
             v.fail(field, "is also in secrets: an environment variable comes from one place");
@@ -112,7 +112,7 @@ export function checkedEnv(v: Validator, env: Record<string, pulumi.Input<string
             continue;
         }
         const out = pulumi.output(value);
-        result[key] = pulumi.all([out, pulumi.output(out.isSecret)]).apply(([plain, secret]) => {
+        result[key] = pulumi.all([out, pulumi.output(pulumi.isSecret(out))]).apply(([plain, secret]) => {
             if (secret) {
                 v.fail(field, "is a secret Output: its plaintext would be stored in the service definition; pass it in `secrets` as a reference");
             }
@@ -128,7 +128,7 @@ export function checkedEnv(v: Validator, env: Record<string, pulumi.Input<string
             v.fail(`secrets.${key}`, "must be a name of letters, digits and underscores (not starting with a digit)");
         }
         if (RESERVED_ENV.includes(key)) {
-            v.fail(`secrets.${key}`, "is set by the service from `port`");
+            v.fail(`secrets.${key}`, "is set by the service itself (PORT, RELEASE_SLOT, RELEASE_VERSION)");
         }
     }
     return result;

@@ -63,8 +63,24 @@ function genericContainers(prefix: string, value: unknown, envKey: string): Cont
     }] : []);
 }
 
-/** Parses ECS `containerDefinitions` (JSON text; tolerated as an already-parsed list). */
+let lastText: string | undefined;
+let lastDefs: Record<string, any>[] = [];
+
+/** Parses ECS `containerDefinitions` (JSON text; tolerated as an already-parsed list). Read-only result. */
 export function ecsContainerDefinitions(value: unknown): Record<string, any>[] {
+    // Several rules read the same task definition in turn: parse its text once.
+    if (typeof value === "string" && value === lastText) {
+        return lastDefs;
+    }
+    const defs = parseDefinitions(value);
+    if (typeof value === "string") {
+        lastText = value;
+        lastDefs = defs;
+    }
+    return defs;
+}
+
+function parseDefinitions(value: unknown): Record<string, any>[] {
     let defs: unknown = value;
     if (typeof value === "string") {
         try {

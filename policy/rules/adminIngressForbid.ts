@@ -38,8 +38,11 @@ export const adminIngressForbid: ResourceRule<AdminIngressConfig> = {
                 continue;
             }
             const open = ports.filter((p) => rule.ports.some((r) => rangeContains(r, p)));
+            if (open.length === 0) {
+                continue;
+            }
             const sources = rule.sources.filter((s) => isInternetSource(s, config.allowedCidrs));
-            if (open.length > 0 && sources.length > 0) {
+            if (sources.length > 0) {
                 const what = open.map((p) => PORT_NAMES[p] ? `${PORT_NAMES[p]} (${p})` : String(p)).join(", ");
                 const where = rule.path ? `${rule.path} opens` : "opens";
                 report(`${where} ${what} to the internet (${sources.join(", ")})`);

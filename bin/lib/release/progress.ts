@@ -69,7 +69,8 @@ export class StepProgress {
             end(true, summary ? summary(value) : "");
             return value;
         } catch (err: any) {
-            end(false, String(err?.message ?? err).split("\n")[0]);
+            const first = String(err?.message ?? err).split("\n")[0];
+            end(false, first.length > 140 ? `${first.slice(0, 139)}…` : first);
             throw err;
         }
     }

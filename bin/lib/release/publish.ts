@@ -13,6 +13,10 @@
  * A failure in 1 or 2 leaves no tag anywhere (at most untagged content, which registry lifecycle rules
  * expire); a failure in 3 leaves some registries tagged with the complete, verified, tested image, and a
  * re-run with the same digest completes the rest.
+ *
+ * Between the preflight and the tags a concurrent release of the same version could write the tag first;
+ * every tag is read back after writing (a mismatch fails the release), and registry-side tag immutability
+ * (ECR IMMUTABLE repositories, Artifact Registry immutable tags, ACR locks) makes the overwrite impossible.
  */
 import { ReleaseError } from "./errors";
 import type { RegistryTarget } from "./registries";
@@ -75,40 +79,26 @@ export async function preflight(transport: RegistryTransport, request: PublishRe
 export async function publish(transport: RegistryTransport, step: StepRunner, stagedDir: string, request: PublishRequest, alreadyTagged: AlreadyTagged): Promise<void> {
     const { registries, digest, imageId, version, timeoutMs } = request;
     const [first, ...others] = registries;
-    const present = async (target: RegistryTarget) => (await transport.inspect(byDigest(target, digest), timeoutMs))?.digest === digest;
+    // Writing content that is already there is harmless (blobs are skipped, the manifest has the same bytes);
+    // a registry whose version tag already names the digest (a re-run) only has its tag verified.
+    const verify = (target: RegistryTarget) => step(`verify ${target.name}`, async () =>
+        verifyManifest(`verify ${target.name}`, displayRef(byDigest(target, digest)), await transport.inspect(byDigest(target, digest), timeoutMs), digest, imageId));
 
-    await step(`push ${first.name}`, async () => {
-        if (await present(first)) {
-            return "already present";
-        }
-        await transport.push(stagedDir, byDigest(first, digest), timeoutMs);
-        return "pushed by digest";
-    }, (how) => `${displayRef(byDigest(first, digest))} (${how})`);
-    await step(`verify ${first.name}`, async () => verifyManifest(`verify ${first.name}`, displayRef(byDigest(first, digest)), await transport.inspect(byDigest(first, digest), timeoutMs), digest, imageId));
-
-    for (const target of others) {
-        await step(`copy ${target.name}`, async () => {
-            if (await present(target)) {
-                return "already present";
-            }
-            await transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs);
-            return `copied from ${first.name}`;
-        }, (how) => `${displayRef(byDigest(target, digest))} (${how})`);
-        await step(`verify ${target.name}`, async () => verifyManifest(`verify ${target.name}`, displayRef(byDigest(target, digest)), await transport.inspect(byDigest(target, digest), timeoutMs), digest, imageId));
+    if (!alreadyTagged.has(first.name)) {
+        await step(`push ${first.name}`, () => transport.push(stagedDir, byDigest(first, digest), timeoutMs), () => `${displayRef(byDigest(first, digest))} (by digest, untagged)`);
+        await verify(first);
+    }
+    for (const target of others.filter((t) => !alreadyTagged.has(t.name))) {
+        await step(`copy ${target.name}`, () => transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs),
+            () => `${displayRef(byDigest(target, digest))} (from ${first.name}, by digest, untagged)`);
+        await verify(target);
     }
 
     for (const target of registries) {
         const tag = byTag(target, version);
         await step(`tag ${target.name}`, async () => {
             if (!alreadyTagged.has(target.name)) {
-                // A concurrent release may have written the tag since the preflight: never overwrite it.
-                const now = await transport.inspect(tag, timeoutMs);
-                if (now !== undefined && now.digest !== digest) {
-                    throw new ReleaseError(`tag ${target.name}`, `${displayRef(tag)} appeared with digest ${now.digest} during the release; versions are immutable, it was left alone`);
-                }
-                if (now === undefined) {
-                    await transport.copy(byDigest(target, digest), tag, timeoutMs);
-                }
+                await transport.copy(byDigest(target, digest), tag, timeoutMs);
             }
             verifyManifest(`tag ${target.name}`, displayRef(tag), await transport.inspect(tag, timeoutMs), digest, imageId);
             return alreadyTagged.has(target.name) ? "already tagged" : "tagged";

@@ -5,6 +5,7 @@
  */
 import type { ContainerEngine } from "./docker";
 import { tail } from "./process";
+import { formatDuration } from "./progress";
 
 /** How the image is checked. */
 export enum SmokeKind {
@@ -149,7 +150,7 @@ export async function smokeTest(engine: ContainerEngine, imageId: string, check:
                 throw new SmokeFailure(`the container exited with status ${state.exitCode} during the smoke test (last check: ${last})`, await engine.logs(container.id));
             }
             if (Date.now() + intervalMs >= deadline) {
-                throw new SmokeFailure(`smoke test ${check.text} did not pass within ${(timeoutMs / 1000).toFixed(0)}s after ${attempts} attempts; last: ${last}`, await engine.logs(container.id));
+                throw new SmokeFailure(`smoke test ${check.text} did not pass within ${formatDuration(timeoutMs)} after ${attempts} attempts; last: ${last}`, await engine.logs(container.id));
             }
             await sleep(intervalMs);
         }

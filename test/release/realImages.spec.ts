@@ -1,0 +1,196 @@
+/**
+ * @real-image: `release` on real images, a real docker engine and three real registries on 127.0.0.1
+ * (standing in for ECR, Artifact Registry and ACR). Runs inside `npm test` when the engine, skopeo, the
+ * registry binary and a static busybox are available (`.ci/services start` provides them), and skips with
+ * the reason otherwise. Select alone with `npx mocha test/release/realImages.spec.ts` or `--grep @real-image`.
+ */
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readReleaseManifest } from "../../components/release/release";
+import { DockerEngine, type BuildRequest } from "../../bin/lib/release/docker";
+import { run as runProcess } from "../../bin/lib/release/process";
+import { ReleaseError } from "../../bin/lib/release/errors";
+import { StepProgress } from "../../bin/lib/release/progress";
+import { parseRegistries } from "../../bin/lib/release/registries";
+import { release, type ReleaseRequest, type ReleaseTools } from "../../bin/lib/release/release";
+import { Skopeo } from "../../bin/lib/release/skopeo";
+import { parseSmoke } from "../../bin/lib/release/smoke";
+import { runCli } from "../cli/harness";
+import { registryBinary, startRegistries, type LocalRegistry } from "./support/localRegistries";
+
+const FIXTURE = path.join(__dirname, "fixture");
+const BUSYBOX = "/bin/busybox";
+const GIT_SHA = "feedfacecafebeef0123456789abcdef01234567";
+
+/** Counts the builds the release asks for. */
+class CountingEngine extends DockerEngine {
+    builds = 0;
+    async build(request: BuildRequest) {
+        this.builds++;
+        return super.build(request);
+    }
+}
+
+/** Why the suite cannot run here, or undefined. */
+async function missing(): Promise<string | undefined> {
+    const reasons = [
+        await new DockerEngine().unavailable(),
+        await new Skopeo().unavailable(),
+        registryBinary() ? undefined : "no registry binary (apt-get install docker-registry)",
+        fs.existsSync(BUSYBOX) ? undefined : `no ${BUSYBOX} (apt-get install busybox-static)`,
+    ].filter(Boolean);
+    return reasons.length ? `${reasons.join("; ")}; run .ci/services start` : undefined;
+}
+
+/** A build context: the fixture plus busybox, in a temporary directory (the repo tree is not written). */
+function context(healthz = "ok\n"): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-fixture-"));
+    fs.cpSync(FIXTURE, dir, { recursive: true });
+    fs.copyFileSync(BUSYBOX, path.join(dir, "busybox"));
+    fs.writeFileSync(path.join(dir, "www", "healthz"), healthz);
+    return dir;
+}
+
+describe("release on real images @real-image", function () {
+    this.timeout(120_000);
+    let registries: LocalRegistry[] = [];
+    let ctx = "";
+    const seen: Record<string, string> = {};
+
+    const specs = (repo: string) => registries.map((r) => `${r.name}=${r.host}/${repo}`);
+    const request = (repo: string, overrides: Partial<ReleaseRequest> = {}): ReleaseRequest => ({
+        context: ctx,
+        version: "v1",
+        gitSha: GIT_SHA,
+        registries: parseRegistries(specs(repo)),
+        smoke: parseSmoke("http://localhost:8080/healthz"),
+        secrets: [],
+        buildArgs: [],
+        timeouts: { buildMs: 60_000, smokeMs: 10_000, pushMs: 60_000 },
+        ...overrides,
+    });
+    const tools = (extra: Partial<ReleaseTools> = {}): ReleaseTools & { engine: CountingEngine; lines: string[] } => {
+        const lines: string[] = [];
+        return { engine: new CountingEngine(), transport: new Skopeo(), progress: new StepProgress((t) => void lines.push(t), false), lines, ...extra } as any;
+    };
+    const digests = (repo: string, reference: string) => Promise.all(registries.map((r) => r.digest(repo, reference)));
+
+    before(async function () {
+        const reason = await missing();
+        if (reason) {
+            console.log(`      skipped: ${reason}`);
+            this.skip();
+        }
+        registries = await startRegistries(registryBinary()!, ["aws", "gcp", "azure"]);
+        ctx = context();
+    });
+
+    after(async () => {
+        for (const r of registries) {
+            await r.stop();
+            fs.rmSync(path.dirname(r.storage), { recursive: true, force: true });
+        }
+        if (Object.keys(seen).length) {
+            console.log(`      digests seen: ${Object.entries(seen).map(([k, v]) => `${k} ${v}`).join("; ")}`);
+        }
+    });
+
+    it("builds once, smoke-tests before any push, and serves the same digest from all three registries", async () => {
+        const t = tools();
+        const catalogsAtSmoke: string[][] = [];
+        t.beforeStep = async (name) => {
+            if (name === "smoke") {
+                catalogsAtSmoke.push(...(await Promise.all(registries.map((r) => r.catalog()))));
+            }
+        };
+        const manifest = await release(request("app"), t);
+        assert.equal(t.engine.builds, 1);
+        assert.deepEqual(catalogsAtSmoke, [[], [], []], "nothing was in any registry when the smoke test started");
+        const names = t.progress.timings.map((s) => s.name);
+        assert.ok(names.indexOf("smoke") < names.indexOf("push aws"));
+        const tagged = await digests("app", "v1");
+        const pinned = await digests("app", manifest.digest);
+        assert.deepEqual(tagged, [manifest.digest, manifest.digest, manifest.digest]);
+        assert.deepEqual(pinned, tagged);
+        registries.forEach((r, i) => (seen[`${r.name}(${r.host})`] = tagged[i]!));
+        const d = manifest.durationsMs;
+        console.log(`      build ${d.build} ms, stage ${d.stage} ms, smoke ${d.smoke} ms, push ${d["push aws"]} ms, copies ${d["copy gcp"]}+${d["copy azure"]} ms, tags ${d["tag aws"] + d["tag gcp"] + d["tag azure"]} ms`);
+    });
+
+    it("pushes nothing when the smoke test fails, and shows the container's logs", async () => {
+        const t = tools();
+        await assert.rejects(release(request("unhealthy", { dockerfile: path.join(ctx, "Dockerfile.unhealthy"), timeouts: { buildMs: 60_000, smokeMs: 1_500, pushMs: 60_000 } }), t), (err: unknown) => {
+            assert.ok(err instanceof ReleaseError);
+            assert.equal(err.step, "smoke");
+            assert.match(err.reason, /answered 404/);
+            assert.match(err.reason, /container logs[\s\S]*response:404/);
+            return true;
+        });
+        for (const r of registries) {
+            assert.ok(!(await r.catalog()).includes("unhealthy"), `${r.name} holds nothing of the failed image`);
+        }
+    });
+
+    it("re-releases the same version with the same content through the command line, writing a valid manifest", async () => {
+        const before = await digests("app", "v1");
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "immutable-out-")), "release.json");
+        const run = await runCli(["release", "--context", ctx, "--version", "v1", "--git-sha", GIT_SHA, ...specs("app").flatMap((s) => ["--registry", s]),
+            "--smoke", "/bin/busybox wget -q -O- http://127.0.0.1:8080/healthz", "--out", out]);
+        assert.equal(run.exitCode, 0, run.stderr);
+        assert.equal(run.stderr.match(/^release: build done/gm)?.length, 1, run.stderr);
+        assert.match(run.stderr, /preflight done .*already published with this digest in: aws, gcp, azure/);
+        const record = readReleaseManifest(out);
+        assert.deepEqual(await digests("app", "v1"), before);
+        assert.equal(record.digest, before[0]);
+        assert.deepEqual(Object.keys(record.refs), ["aws", "gcp", "azure"]);
+    });
+
+    it("refuses a re-release of the same version with different content, and the tags do not move", async () => {
+        const before = await digests("app", "v1");
+        const t = tools();
+        await assert.rejects(release(request("app", { context: context("changed\n") }), t), (err: unknown) => {
+            assert.ok(err instanceof ReleaseError);
+            assert.equal(err.step, "preflight");
+            assert.match(err.reason, /version v1 is already published with another digest.*Versions are immutable/);
+            return true;
+        });
+        assert.ok(!t.progress.timings.some((s) => s.name === "smoke" || s.name.startsWith("push")));
+        assert.deepEqual(await digests("app", "v1"), before);
+    });
+
+    it("leaves no version tag when a registry goes away mid-release, and completes on a re-run", async () => {
+        const azure = registries[2];
+        const t = tools();
+        t.beforeStep = async (name) => {
+            if (name === "copy azure") {
+                await azure.stop();
+            }
+        };
+        await assert.rejects(release(request("midway", { smoke: undefined }), t), (err: unknown) => {
+            assert.ok(err instanceof ReleaseError);
+            assert.equal(err.step, "copy azure");
+            return true;
+        });
+        await azure.start();
+        assert.deepEqual(await digests("midway", "v1"), [undefined, undefined, undefined], "no registry has the version tag");
+        const manifest = await release(request("midway", { smoke: undefined }), tools());
+        assert.deepEqual(await digests("midway", "v1"), [manifest.digest, manifest.digest, manifest.digest]);
+    });
+
+    it("mounts build secrets for the build only (BuildKit secret), never into the image", async () => {
+        const engine = new DockerEngine();
+        const secret = `s3cret-${process.pid}-${Date.now()}`;
+        const token = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "immutable-secret-")), "token");
+        fs.writeFileSync(token, secret);
+        // A fresh NONCE changes the RUN step's cache key, so both builds really run it.
+        const base = { context: ctx, dockerfile: path.join(ctx, "Dockerfile.secret"), buildArgs: [`NONCE=${Date.now()}`], labels: {}, timeoutMs: 60_000 };
+        await assert.rejects(engine.build({ ...base, secrets: [] }), /docker build exited with status 1/);
+        const { imageId } = await engine.build({ ...base, secrets: [`id=token,src=${token}`] });
+        const history = await runProcess(engine.docker, ["history", "--no-trunc", imageId]);
+        const config = await runProcess(engine.docker, ["image", "inspect", imageId]);
+        assert.equal(history.code, 0);
+        assert.ok(!history.stdout.includes(secret) && !config.stdout.includes(secret), "the secret value is in no layer history and not in the config");
+    });
+});
