@@ -34,29 +34,37 @@ export default async function run(): Promise<void> {
         const warm = path.join(dir, "warm.json");
         fs.writeFileSync(warm, JSON.stringify(syntheticExport(200)));
         await audit(warm);
-        console.log("   resources   file MB   parse ms   read+check ms   audit ms   audit/parse   heap MB (after)   peak RSS MB   output KB   exit");
+        console.log("   resources   file MB   parse ms   read+check ms   audit ms   audit/parse   check/parse   heap MB (after)   peak RSS MB   output KB   exit");
         for (const size of SIZES) {
             const file = path.join(dir, `export-${size}.json`);
             fs.writeFileSync(file, JSON.stringify(syntheticExport(size)));
             const mb = fs.statSync(file).size / 1e6;
-            // Parse: read + JSON.parse of the same file, best of 3.
+            // Parse: read + JSON.parse of the same file, best of 5.
             let parse = Infinity;
-            for (let i = 0; i < 3; i++) {
+            for (let i = 0; i < 5; i++) {
                 const t0 = process.hrtime.bigint();
                 JSON.parse(fs.readFileSync(file, "utf8"));
                 parse = Math.min(parse, ms(t0));
             }
-            // Read + check + convert (bin/lib/auditInput.ts) alone: the CLI's own share of the audit.
-            const c0 = process.hrtime.bigint();
-            readAuditInput(file);
-            const check = ms(c0);
-            global.gc?.();
-            const a = await audit(file);
+            // Read + check + convert (bin/lib/auditInput.ts) alone, best of 3: the CLI's own share of the audit
+            // (the rest is the pack's evaluation and the JSON output).
+            let check = Infinity;
+            for (let i = 0; i < 3; i++) {
+                const c0 = process.hrtime.bigint();
+                readAuditInput(file);
+                check = Math.min(check, ms(c0));
+            }
+            // Audit, best of 3 like the parse (one run at 100k and above).
+            let a = await audit(file);
+            for (let i = 1; i < (size >= 100000 ? 1 : 3); i++) {
+                const again = await audit(file);
+                if (again.ms < a.ms) a = again;
+            }
             const heap = process.memoryUsage().heapUsed / 1e6;
             const peak = process.resourceUsage().maxRSS / 1e3;
             console.log(
                 `   ${String(size).padStart(9)}   ${mb.toFixed(1).padStart(7)}   ${parse.toFixed(0).padStart(8)}   ${check.toFixed(0).padStart(13)}   ${a.ms.toFixed(0).padStart(8)}   ` +
-                    `${(a.ms / parse).toFixed(1).padStart(10)}x   ${heap.toFixed(0).padStart(15)}   ${peak.toFixed(0).padStart(11)}   ${(a.output / 1e3).toFixed(0).padStart(9)}   ${a.exit}`,
+                    `${(a.ms / parse).toFixed(1).padStart(10)}x   ${(check / parse).toFixed(1).padStart(10)}x   ${heap.toFixed(0).padStart(15)}   ${peak.toFixed(0).padStart(11)}   ${(a.output / 1e3).toFixed(0).padStart(9)}   ${a.exit}`,
             );
             fs.rmSync(file);
         }

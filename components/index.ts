@@ -20,3 +20,10 @@ export { type ContainerServiceArgs, type ScalingArgs, type SecretRefArgs } from 
 export { AwsContainerService, type AwsContainerServiceArgs } from "./aws/containerService";
 export { GcpContainerService, type GcpContainerServiceArgs } from "./gcp/containerService";
 export { AzureContainerService, type AzureContainerServiceArgs } from "./azure/containerService";
+export {
+    ContainerService,
+    type ContainerServiceAwsArgs,
+    type ContainerServiceAzureArgs,
+    type ContainerServiceFacadeArgs,
+    type ContainerServiceGcpArgs,
+} from "./containerService";

@@ -6,6 +6,13 @@
  * preview raise the analyzer's "can't run policy ... during preview" advisory, stack policies see outputs
  * with parents, dependencies and property dependencies resolved to resources.
  *
+ * Speed (a 10k-resource audit): each resource type gets a handler over the policies that judge that type,
+ * built once per pack config; and a resource whose inputs are plain JSON (no secret, asset or unknown) may
+ * skip the request round trip, because the analyzer's deserialization is then a plain copy and its
+ * unknown-checking proxy never fires. test/policy/engine.spec.ts checks that the shortcut and the
+ * analyzer path give the same verdicts. test/policy/packServer.spec.ts checks both against the real pack
+ * process over gRPC.
+ *
  * Used by the specs and by `bin/immutable plan` / `audit`. Never constructs the PolicyPack.
  */
 import * as path from "node:path";
@@ -14,7 +21,6 @@ import { PACK_NAME, RULES } from "./catalog";
 import { toPolicy, type RuleSettings } from "./policies";
 
 // The analyzer's own modules (internal to @pulumi/policy, stable across 1.x; pinned by test/policy/engine.spec.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const server = require("@pulumi/policy/server") as {
     makeAnalyzeRpcFun(pack: string, version: string, level: string, policies: Policy[]): RpcFun;
     makeAnalyzeStackRpcFun(pack: string, version: string, level: string, policies: Policy[]): RpcFun;
@@ -116,9 +122,18 @@ export interface PolicySet {
     /** Resource policies by the types they judge; `anyType` judge every type. */
     byType: Map<string, Policy[]>;
     anyType: Policy[];
-    stack: RpcFun;
+    /** The analyzeStack handler over the enabled stack policies (undefined: none). */
+    stack: RpcFun | undefined;
+    /** Types whose props the stack policies read (undefined: all; the others are sent with empty props). */
+    stackPropsTypes: Set<string> | undefined;
     /** Rule descriptions (the engine prepends them to messages; violations carry the message alone). */
     descriptions: Map<string, string>;
+    /**
+     * True when every resource policy reads only `args.type`, `args.props` and `args.getConfig()` (the pack's
+     * policies, built by policy/policies.ts). Then a resource whose inputs are plain JSON may skip the
+     * analyzer's request round trip; see {@link isPlainJson}.
+     */
+    direct: boolean;
 }
 
 /**
@@ -126,10 +141,17 @@ export interface PolicySet {
  * (undefined: every type). A policy that does not judge a type reports nothing for it, so leaving it out of
  * that type's handler changes no verdict, only the time.
  */
-export function policySet(policies: Policy[], typesOf: (p: Policy) => readonly string[] | undefined = () => undefined): PolicySet {
+export function policySet(
+    policies: Policy[],
+    typesOf: (p: Policy) => readonly string[] | undefined = () => undefined,
+    stackPropsTypes?: Set<string>,
+    direct = false,
+): PolicySet {
+    // Disabled policies are skipped by the analyzer itself; leaving them out saves building requests.
+    const enabled = policies.filter((p) => p.enforcementLevel !== "disabled");
     const byType = new Map<string, Policy[]>();
     const anyType: Policy[] = [];
-    for (const p of policies) {
+    for (const p of enabled) {
         if (!("validateResource" in p)) {
             continue;
         }
@@ -142,12 +164,15 @@ export function policySet(policies: Policy[], typesOf: (p: Policy) => readonly s
             byType.set(t, [...(byType.get(t) ?? []), p]);
         }
     }
+    const stackPolicies = enabled.filter((p) => "validateStack" in p);
     return {
-        policies,
+        policies: enabled,
         resource: new Map(),
         byType,
         anyType,
-        stack: server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "advisory", policies.filter((p) => "validateStack" in p)),
+        stack: stackPolicies.length > 0 ? server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "advisory", stackPolicies) : undefined,
+        stackPropsTypes,
+        direct,
         descriptions: new Map(policies.map((p) => [p.name, p.description])),
     };
 }
@@ -174,12 +199,16 @@ function packPolicies(config: PackConfig | undefined): PolicySet {
     if (!set) {
         const settings = ruleSettings(config);
         const types = new Map<Policy, readonly string[]>();
+        const stackPropsTypes = new Set<string>();
         const policies = RULES.map((rule) => {
             const p = toPolicy(rule, settings.get(rule.name));
             types.set(p, rule.resourceTypes);
+            if (rule.kind === "stack" && p.enforcementLevel !== "disabled") {
+                rule.readsPropsOf.forEach((t) => stackPropsTypes.add(t));
+            }
             return p;
         });
-        set = policySet(policies, (p) => types.get(p));
+        set = policySet(policies, (p) => types.get(p), stackPropsTypes, true);
         if (packCache.size > 16) {
             packCache.clear();
         }
@@ -249,11 +278,15 @@ function providerMessage(r: EvaluatedResource, byUrn: Map<string, EvaluatedResou
     return msg;
 }
 
+const NO_OPTIONS = new analyzerPb.AnalyzerResourceOptions();
+
+/** Resource options as the engine sends them (the analyzer only reads them; one shared empty message). */
 function options(r: EvaluatedResource): unknown {
-    const opts = new analyzerPb.AnalyzerResourceOptions();
-    if (r.parent) {
-        opts.setParent(r.parent);
+    if (!r.parent) {
+        return NO_OPTIONS;
     }
+    const opts = new analyzerPb.AnalyzerResourceOptions();
+    opts.setParent(r.parent);
     return opts;
 }
 
@@ -305,6 +338,135 @@ function diagnostics(resp: any, descriptions: Map<string, string>): Violation[] 
     });
 }
 
+const proxyModule = require("@pulumi/policy/proxy");
+const SENTINELS = new Set<string>([
+    proxyModule.unknownBooleanValue, proxyModule.unknownNumberValue, proxyModule.unknownStringValue,
+    proxyModule.unknownArrayValue, proxyModule.unknownAssetValue, proxyModule.unknownArchiveValue, proxyModule.unknownObjectValue,
+]);
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/**
+ * True when a wire value is plain JSON: no special signature (secret, asset, archive) and no unknown
+ * sentinel. For such a value the analyzer's deserialization is a plain copy and its unknown-checking proxy
+ * never fires, so calling the pack's policy with the value itself gives the analyzer's verdict (pinned by
+ * test/policy/engine.spec.ts, which compares both paths). Anything else goes through the analyzer.
+ */
+export function isPlainJson(value: unknown): boolean {
+    if (typeof value === "string") {
+        return !SENTINELS.has(value);
+    }
+    if (value === null || typeof value !== "object") {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            if (!isPlainJson(value[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (SIG_KEY in (value as object)) {
+        return false;
+    }
+    for (const k in value as Record<string, unknown>) {
+        if (!isPlainJson((value as Record<string, unknown>)[k])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+let directPath = true;
+
+/** Turns the plain-JSON shortcut on or off (the specs compare both paths). */
+export function setDirectPath(on: boolean): void {
+    directPath = on;
+}
+
+const NO_CONFIG = () => ({});
+const NO_DEPENDENCIES: readonly unknown[] = Object.freeze([]);
+// The pack's policies never call isType/asType (they dispatch on args.type); the analyzer's answer for them
+// depends on SDK classes the pack does not load.
+const IS_TYPE = () => false;
+const AS_TYPE = () => undefined;
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Runs the pack's policies on plain-JSON inputs the way the analyzer's handler does: each enabled policy in
+ * turn, the policy's level, the reported message (the analyzer prepends the description; we keep the
+ * message), a thrown error making the resource not judged by that policy.
+ */
+function judgeDirect(set: PolicySet, r: EvaluatedResource, found: Violation[], failed: Array<[string, string]>): void {
+    for (const p of policiesFor(set, r.type)) {
+        const policy = p as unknown as { validateResource: (args: unknown, report: (m: string, urn?: string) => void) => unknown; enforcementLevel?: string };
+        const level = (policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate") ? "mandatory" : "advisory";
+        const args = {
+            type: r.type, props: r.inputs ?? {}, urn: r.urn, name: r.name, opts: {}, stackTags: NO_TAGS,
+            getConfig: NO_CONFIG,
+            isType: IS_TYPE, asType: AS_TYPE,
+            notApplicable: (reason?: string) => { throw new Error(reason ?? "Policy does not apply"); },
+        };
+        try {
+            policy.validateResource(args, (message, urn) => found.push({ policy: p.name, urn: urn || r.urn, enforcementLevel: level, message: message || p.description }));
+        } catch (err) {
+            failed.push([p.name, String((err as Error)?.message ?? err).replace(/\s+/g, " ").trim()]);
+        }
+    }
+}
+
+/**
+ * Runs the pack's stack policies on plain-JSON props the way the analyzer's analyzeStack handler does: the
+ * resources with their props, parent, dependencies and property dependencies resolved to resources (built
+ * once here, where the analyzer builds them per policy), each enabled stack policy in turn.
+ */
+function judgeStackDirect(
+    set: PolicySet,
+    resources: EvaluatedResource[],
+    propsOf: (r: EvaluatedResource) => Record<string, unknown>,
+    stackUrn: string,
+    found: Violation[],
+    notJudged: NotJudged,
+): void {
+    const byUrn = new Map<string, any>();
+    const policyResources = resources.map((r) => {
+        const pr = {
+            type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: {},
+            parent: undefined as unknown, dependencies: NO_DEPENDENCIES as unknown[], propertyDependencies: {} as Record<string, unknown[]>,
+            isType: IS_TYPE, asType: AS_TYPE,
+        };
+        byUrn.set(r.urn, pr);
+        return pr;
+    });
+    resources.forEach((r, i) => {
+        const pr = policyResources[i];
+        if (r.parent && byUrn.has(r.parent)) {
+            pr.parent = byUrn.get(r.parent);
+        }
+        if (r.dependencies && r.dependencies.length > 0) {
+            pr.dependencies = r.dependencies.map((d) => byUrn.get(d)).filter((d) => d);
+        }
+        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+            pr.propertyDependencies[k] = urns.map((d) => byUrn.get(d)).filter((d) => d);
+        }
+    });
+    for (const p of set.policies) {
+        if (!("validateStack" in p)) {
+            continue;
+        }
+        const policy = p as unknown as { validateStack: (args: unknown, report: (m: string, urn?: string) => void) => unknown; enforcementLevel?: string };
+        const level = policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        try {
+            policy.validateStack(
+                { resources: policyResources, getConfig: NO_CONFIG, stackTags: NO_TAGS, notApplicable: (reason?: string) => { throw new Error(reason ?? "Policy does not apply"); } },
+                (message, urn) => found.push({ policy: p.name, urn: urn || stackUrn || undefined, enforcementLevel: level, message: message || p.description }),
+            );
+        } catch (err) {
+            notJudged.add(stackUrn, p.name, String((err as Error)?.message ?? err).replace(/\s+/g, " ").trim());
+        }
+    }
+}
+
 const UNKNOWN_DIAGNOSTIC = /^can't run policy '[^']+' from policy pack '[^']+' during preview: /;
 
 /**
@@ -331,10 +493,10 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
             for (const v of unknown) {
                 notJudged.add(urn, v.policy, `unknown value outside a preview (${v.message.replace(UNKNOWN_DIAGNOSTIC, "")})`);
             }
-            violations.push(...found.filter((v) => !unknown.includes(v)).map((v) => ({ ...v, urn: v.urn ?? urn })));
+            violations.push(...found.filter((v) => !unknown.includes(v)).map((v) => ({ ...v, urn: v.urn ?? (urn || undefined) })));
             return false;
         }
-        violations.push(...found.map((v) => ({ ...v, urn: v.urn ?? urn })));
+        violations.push(...found.map((v) => ({ ...v, urn: v.urn ?? (urn || undefined) })));
         return true;
     };
 
@@ -345,6 +507,15 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
         const fn = resourceAnalyzer(a, r.type);
         if (!fn) {
             judged++;
+            continue;
+        }
+        if (a.direct && directPath && isPlainJson(r.inputs ?? {})) {
+            const failed: Array<[string, string]> = [];
+            judgeDirect(a, r, violations, failed);
+            failed.forEach(([policy, why]) => notJudged.add(r.urn, policy, why));
+            if (failed.length === 0) {
+                judged++;
+            }
             continue;
         }
         const req = new analyzerPb.AnalyzeRequest();
@@ -363,8 +534,8 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
                 judged++;
             }
         } catch {
-            // (judged is not counted: the resource is in notJudged)
-            // The engine fails the whole request; offline we run each policy alone to keep the others' verdicts.
+            // The engine fails the whole request; offline we run each policy alone to keep the others' verdicts
+            // and to name the policy that failed (the resource is then counted as not judged).
             for (const policy of policiesFor(a, r.type)) {
                 try {
                     const one = server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "advisory", [policy]);
@@ -374,17 +545,29 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
                     notJudged.add(r.urn, name || policy.name, why);
                 }
             }
+            if (!notJudged.has(r.urn)) {
+                judged++;
+            }
         }
     }
 
+    if (!a.stack) {
+        return { judged, violations, notJudged: notJudged.list() };
+    }
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn ?? "";
+    const readsProps = a.stackPropsTypes;
+    const propsOf = (r: EvaluatedResource) => (!readsProps || readsProps.has(r.type) ? (r.outputs ?? r.inputs ?? {}) : {});
+    if (a.direct && directPath && resources.every((r) => isPlainJson(propsOf(r)))) {
+        judgeStackDirect(a, resources, propsOf, stackUrn, violations, notJudged);
+        return { judged, violations, notJudged: notJudged.list() };
+    }
     const stackReq = new analyzerPb.AnalyzeStackRequest();
     stackReq.setResourcesList(resources.map((r) => {
         const m = new analyzerPb.AnalyzerResource();
         m.setType(r.type);
         m.setUrn(r.urn);
         m.setName(r.name);
-        m.setProperties(struct(r.outputs ?? r.inputs));
+        m.setProperties(struct(propsOf(r)));
         m.setOptions(options(r));
         if (r.parent) {
             m.setParent(r.parent);
@@ -406,7 +589,7 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
         keep(stackUrn, diagnostics(await call(a.stack, stackReq), a.descriptions));
     } catch (err) {
         const [name, why] = failure(err);
-        notJudged.add(stackUrn, name, why.replace(/^Error validating resource with policy '([^']+)'[^:]*:\s*(?:\w*Error: )?/, "$1: "));
+        notJudged.add(stackUrn, name, why);
     }
     return { judged, violations, notJudged: notJudged.list() };
 }

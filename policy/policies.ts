@@ -26,6 +26,11 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
         configSchema: rule.configSchema,
         remediationSteps: rule.fix,
     };
+    // Config: defaults, then the engine's (args.getConfig()), then the offline override. Merged once when the
+    // engine passes nothing (always offline), per call otherwise.
+    const merged = { ...rule.defaults, ...settings?.properties };
+    const configOf = (engine: Record<string, unknown>) =>
+        Object.keys(engine).length === 0 ? merged : { ...rule.defaults, ...engine, ...settings?.properties };
     if (rule.kind === "resource") {
         const types = new Set(rule.resourceTypes);
         const policy: ResourceValidationPolicy = {
@@ -34,8 +39,7 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
                 if (!types.has(args.type)) {
                     return;
                 }
-                const config = { ...rule.defaults, ...args.getConfig<Record<string, unknown>>(), ...settings?.properties };
-                rule.validate(args.type, args.props, config, report(reportViolation));
+                rule.validate(args.type, args.props, configOf(args.getConfig<Record<string, unknown>>()), report(reportViolation));
             },
         };
         return policy;
@@ -43,8 +47,7 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
     const policy: StackValidationPolicy = {
         ...base,
         validateStack: (args, reportViolation) => {
-            const config = { ...rule.defaults, ...args.getConfig<Record<string, unknown>>(), ...settings?.properties };
-            rule.validateStack(args.resources as unknown as StackResource[], config, report(reportViolation));
+            rule.validateStack(args.resources as unknown as StackResource[], configOf(args.getConfig<Record<string, unknown>>()), report(reportViolation));
         },
     };
     return policy;

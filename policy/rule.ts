@@ -69,6 +69,11 @@ export interface StackRule<C = Record<string, never>> extends RuleBase<C> {
     kind: "stack";
     /** Resource types whose presence the rule looks at (documentation, catalog). */
     resourceTypes: readonly string[];
+    /**
+     * Resource types whose props (outputs) the rule reads. The offline evaluator sends the props of these
+     * types only (the rule never reads the others'), which keeps a 10k-resource audit fast.
+     */
+    readsPropsOf: readonly string[];
     validateStack(resources: StackResource[], config: C, report: Report): void;
 }
 

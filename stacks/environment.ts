@@ -16,9 +16,7 @@
 import * as aws from "@pulumi/aws";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsContainerService } from "../components/aws/containerService";
-import { AzureContainerService } from "../components/azure/containerService";
-import { GcpContainerService } from "../components/gcp/containerService";
+import { ContainerService, type ContainerServiceFacadeArgs } from "../components/containerService";
 import { parseImageRef, pinnedRef, SHA256_DIGEST } from "../components/release/imageRef";
 import { Cloud, readReleaseManifest, type ReleaseRecord, validateRelease } from "../components/release/release";
 import type { ContainerServiceArgs, SecretRefArgs } from "../components/release/serviceArgs";
@@ -155,37 +153,44 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
         labels,
     };
 
-    let service: AwsContainerService | GcpContainerService | AzureContainerService;
+    let platform: ContainerServiceFacadeArgs;
     switch (cloud) {
         case Cloud.Aws: {
             const listed = config.getObject<string[]>("awsSubnetIds") ?? [];
             const subnetIds = listed.length > 0 ? listed : undefined;
             const vpcId = opt(config, "awsVpcId") ?? aws.ec2.getVpcOutput({ default: true }).id;
-            service = new AwsContainerService(name, {
+            platform = {
                 ...common,
-                vpcId,
-                subnetIds: subnetIds ?? aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }] }).ids,
-                // The default VPC has public subnets only: tasks need a public IP to reach the registry.
-                assignPublicIp: subnetIds === undefined,
-                certificateArn: opt(config, "awsCertificateArn"),
-            });
+                cloud,
+                aws: {
+                    vpcId,
+                    subnetIds: subnetIds ?? aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }] }).ids,
+                    // The default VPC has public subnets only: tasks need a public IP to reach the registry.
+                    assignPublicIp: subnetIds === undefined,
+                    certificateArn: opt(config, "awsCertificateArn"),
+                },
+            };
             break;
         }
         case Cloud.Gcp:
-            service = new GcpContainerService(name, {
+            platform = {
                 ...common,
-                region: config.get("gcpRegion") ?? "us-central1",
-                allowUnauthenticated: config.getBoolean("public") ?? true,
-                deletionProtection: config.getBoolean("deletionProtection") ?? true,
-            });
+                cloud,
+                gcp: {
+                    region: opt(config, "gcpRegion") ?? "us-central1",
+                    allowUnauthenticated: config.getBoolean("public") ?? true,
+                    deletionProtection: config.getBoolean("deletionProtection") ?? true,
+                },
+            };
             break;
         case Cloud.Azure: {
-            const location = config.get("azureLocation") ?? "eastus";
+            const location = opt(config, "azureLocation") ?? "eastus";
             const group = new resources.ResourceGroup(`${name}-rg`, { location, tags: labels });
-            service = new AzureContainerService(name, { ...common, resourceGroupName: group.name, location });
+            platform = { ...common, cloud, azure: { resourceGroupName: group.name, location } };
             break;
         }
     }
+    const service = new ContainerService(name, platform);
     const slots: Record<string, { version: pulumi.Input<string>; image: pulumi.Input<string> }> = {};
     for (const [slot, r] of [[Slot.Blue, blue], [Slot.Green, green]] as const) {
         if (r) {

@@ -60,7 +60,8 @@ export async function runAudit(file: string, options: AuditOptions): Promise<num
             rules: engine.rules(),
             violations: result.violations,
             artifactUri: options.sarifArtifact,
-            toolVersion: packageVersion(),
+            toolVersion: packageField("version"),
+            informationUri: packageField("homepage"),
         });
         out.out(`${JSON.stringify(sarif, null, 2)}\n`);
     } else {
@@ -91,9 +92,10 @@ function auditTable(file: string, doc: AuditDocument, result: AuditResult, rules
     return `${lines.join("\n")}\n`;
 }
 
-function packageVersion(): string | undefined {
+function packageField(key: string): string | undefined {
     try {
-        return require("../../package.json").version;
+        const value = require("../../package.json")[key];
+        return typeof value === "string" ? value : undefined;
     } catch {
         return undefined;
     }

@@ -145,7 +145,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     } else if (options.stack && options.stack.length > 0) {
         out.out(plans.map((p) => stackDetail(p, policyEngine().rules(), out.stdoutIsTTY)).join("\n"));
     } else {
-        out.out(summary(plans, out.stdoutIsTTY));
+        out.out(renderSummary(plans, out.stdoutIsTTY));
     }
     const failed = plans.some((p) => p.error !== undefined || hasMandatory(p.violations));
     return failed ? 1 : 0;
@@ -169,8 +169,8 @@ function trafficLines(traffic: TrafficEntry[]): string {
     return lines.length > 0 ? lines.join("\n") : "-";
 }
 
-/** One row per stack. */
-function summary(plans: StackPlan[], colour: boolean): string {
+/** The summary of several stacks: one row per stack, then the violations of the stacks that have any. */
+export function renderSummary(plans: StackPlan[], colour: boolean): string {
     const p = paint(colour);
     const t = table(["Stack", "Kind", "Resources", "Image digest per cloud", "Traffic", "Violations"], colour);
     for (const plan of plans) {

@@ -23,20 +23,20 @@ export interface ReleaseCliOptions {
     dockerfile?: string;
     version: string;
     gitSha?: string;
-    registry: string[];
-    insecureRegistry: string[];
+    registry?: string[];
+    insecureRegistry?: string[];
     smoke?: string;
     skipSmoke?: boolean;
     smokeTimeout: string;
     buildTimeout: string;
     pushTimeout: string;
-    secret: string[];
-    buildArg: string[];
+    secret?: string[];
+    buildArg?: string[];
     platform?: string;
     out?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** A usage error (exit status 2). */
 class UsageError extends Error {}
@@ -57,7 +57,7 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
     if (options.smoke !== undefined && options.skipSmoke) {
         throw new UsageError("--smoke and --skip-smoke exclude each other");
     }
-    for (const secret of options.secret) {
+    for (const secret of options.secret ?? []) {
         if (!/(^|,)id=[^,]+/.test(secret)) {
             throw new UsageError(`--secret ${secret}: expected id=NAME,src=FILE (a BuildKit secret, mounted at /run/secrets/NAME by RUN --mount=type=secret)`);
         }
@@ -65,7 +65,7 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
     let registries;
     let smoke;
     try {
-        registries = parseRegistries(options.registry, options.insecureRegistry);
+        registries = parseRegistries(options.registry ?? [], options.insecureRegistry ?? []);
         smoke = options.smoke === undefined ? undefined : parseSmoke(options.smoke);
     } catch (err: any) {
         throw new UsageError(err.message);
@@ -79,8 +79,8 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
         registries,
         smoke,
         platform: options.platform,
-        secrets: options.secret,
-        buildArgs: options.buildArg,
+        secrets: options.secret ?? [],
+        buildArgs: options.buildArg ?? [],
         timeouts: {
             buildMs: seconds("--build-timeout", options.buildTimeout),
             smokeMs: seconds("--smoke-timeout", options.smokeTimeout),
@@ -132,17 +132,18 @@ export function register(program: Command): void {
         .option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile); every FROM must be pinned by digest")
         .requiredOption("--version <tag>", "release version: the tag written in every registry, never moved (e.g. the git SHA)")
         .option("--git-sha <sha>", "the commit built (default: $GITHUB_SHA / $CI_COMMIT_SHA / ..., else git rev-parse HEAD in the context)")
-        .option("--registry <[name=]repository>", "destination repository, repeatable; the name keys the manifest refs (aws, gcp, azure; inferred for ECR, Artifact Registry, ACR hosts); the first one receives the push, the others a copy by digest", collect, [])
-        .option("--insecure-registry <host>", "plain-HTTP registry host, repeatable (loopback hosts always are)", collect, [])
+        .option("--registry <[name=]repository>", "destination repository, repeatable; the name keys the manifest refs (aws, gcp, azure; inferred for ECR, Artifact Registry, ACR hosts); the first one receives the push, the others a copy by digest", collect)
+        .option("--insecure-registry <host>", "plain-HTTP registry host, repeatable (loopback hosts always are)", collect)
         .option("--smoke <url|command>", "check run on the built image before any push: http(s)://localhost:PORT/PATH (PORT is the container port) or a command run inside the running container")
         .option("--skip-smoke", "publish without a smoke test (recorded in the manifest as skipped)")
         .option("--smoke-timeout <seconds>", "how long the smoke check may take to pass", "30")
         .option("--build-timeout <seconds>", "build timeout", "1800")
         .option("--push-timeout <seconds>", "timeout of each push, copy or registry read", "600")
-        .option("--secret <id=NAME,src=FILE>", "BuildKit build secret, repeatable (RUN --mount=type=secret,id=NAME); never a build arg", collect, [])
-        .option("--build-arg <NAME=value>", "build argument, repeatable (not for secrets)", collect, [])
+        .option("--secret <id=NAME,src=FILE>", "BuildKit build secret, repeatable (RUN --mount=type=secret,id=NAME); never a build arg", collect)
+        .option("--build-arg <NAME=value>", "build argument, repeatable (not for secrets)", collect)
         .addOption(new Option("--platform <os/arch>", "target platform, e.g. linux/amd64"))
         .option("--out <file>", "write the release manifest here (default: print it on standard output)")
+        .addHelpText("after", "\nExit status: 0 released (or already released with this digest), 1 failed or refused (no version tag\npoints at an untested or partial image; the step and the reason are printed), 2 bad usage.")
         .action(async (options: ReleaseCliOptions) => {
             process.exitCode = await runRelease(options);
         });

@@ -7,10 +7,11 @@
  *
  * Secret values in an export are encrypted (`ciphertext`): the engine would decrypt them, we cannot, so they
  * become secret unknowns in the wire format, as in a preview. `--show-secrets` exports (`plaintext`) are
- * decoded.
+ * decoded. A preview document prints secrets as the string "[secret]": those become secret unknowns too.
+ * Computed values are already in the wire format's unknown form (`04da6b54-...`) in both documents.
  */
 import * as fs from "node:fs";
-import { TextDecoder } from "node:util";
+import { isUtf8 } from "node:buffer";
 import type { EvaluatedResource } from "./policyEngine";
 
 /** The wire-format signature key of secrets, assets, archives and resource references. */
@@ -48,9 +49,10 @@ export interface AuditDocument {
 /** Reads and parses `file` (`-` for standard input). */
 export function readAuditInput(file: string, readStdin: () => Buffer = () => fs.readFileSync(0)): AuditDocument {
     const label = file === "-" ? "<stdin>" : file;
-    let bytes: Buffer;
+    let input: Buffer | string;
     try {
-        bytes = file === "-" ? readStdin() : fs.readFileSync(file);
+        // A file is read straight to text (the fast path); its bytes are re-read only to diagnose a binary file.
+        input = file === "-" ? readStdin() : fs.readFileSync(file, "utf8");
     } catch (err: any) {
         const reasons: Record<string, string> = {
             ENOENT: "no such file",
@@ -60,15 +62,24 @@ export function readAuditInput(file: string, readStdin: () => Buffer = () => fs.
         };
         throw new InputError(`${label}: cannot read: ${reasons[err?.code] ?? err?.message ?? String(err)}`);
     }
-    return parseAuditDocument(bytes, label);
+    return parseAuditDocument(input, label, file === "-" ? undefined : () => fs.readFileSync(file));
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-/** Decodes and parses a document; `label` names it in errors. */
-export function parseAuditDocument(input: Buffer | string, label: string): AuditDocument {
-    const text = typeof input === "string" ? input : decodeText(input, label);
-    if (text.trim().length === 0) {
+/**
+ * Decodes and parses a document; `label` names it in errors. Text that shows a NUL near its start or a
+ * replacement character is checked again from its bytes (`rawBytes`), which tell a binary file exactly.
+ */
+export function parseAuditDocument(input: Buffer | string, label: string, rawBytes?: () => Buffer): AuditDocument {
+    let text: string;
+    if (typeof input === "string") {
+        const head = input.length > 8192 ? input.slice(0, 8192) : input;
+        text = head.includes("\0") || input.includes("\uFFFD")
+            ? decodeText(rawBytes ? rawBytes() : Buffer.from(input, "utf8"), label)
+            : stripBom(input);
+    } else {
+        text = decodeText(input, label);
+    }
+    if (!/\S/.test(text)) {
         throw new InputError(`${label}: empty file: expected a \`pulumi stack export\` or \`pulumi preview --json\` document`);
     }
     let doc: unknown;
@@ -77,7 +88,8 @@ export function parseAuditDocument(input: Buffer | string, label: string): Audit
     } catch (err: any) {
         throw new InputError(`${label}: ${describeJsonError(text, err)}`);
     }
-    return fromJson(doc, label);
+    // Secrets in the signature form exist only when the signature key does: otherwise skip the walk.
+    return fromJson(doc, label, { secrets: text.includes(SIG_KEY), masked: text.includes(`"${MASKED_SECRET}"`) });
 }
 
 function decodeText(bytes: Buffer, label: string): string {
@@ -85,12 +97,14 @@ function decodeText(bytes: Buffer, label: string): string {
     if (head.includes(0)) {
         throw new InputError(`${label}: binary file (NUL byte at offset ${head.indexOf(0)}): expected JSON text`);
     }
-    try {
-        const text = utf8.decode(bytes);
-        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    } catch {
+    if (!isUtf8(bytes)) {
         throw new InputError(`${label}: binary file (not UTF-8 text): expected JSON text`);
     }
+    return stripBom(bytes.toString("utf8"));
+}
+
+function stripBom(text: string): string {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Turns JSON.parse's message into "what, where" with a line and column. */
@@ -140,10 +154,11 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Recognizes the document's shape and reads its resources. */
-export function fromJson(doc: unknown, label: string): AuditDocument {
+export function fromJson(doc: unknown, label: string, scan: { secrets: boolean; masked: boolean } = { secrets: true, masked: true }): AuditDocument {
     const fail = (what: string, where?: string): never => {
         throw new InputError(`${label}: ${what}${where ? ` at ${where}` : ""}`);
     };
+    const o: ReadOptions = { fail, secrets: scan.secrets, masked: false };
     if (!isObject(doc)) {
         return fail(`expected a JSON object (a \`pulumi stack export\` or \`pulumi preview --json\` document), got ${kindOf(doc)}`);
     }
@@ -159,7 +174,7 @@ export function fromJson(doc: unknown, label: string): AuditDocument {
             fail(`unsupported checkpoint version ${version} (supported: ${SUPPORTED_CHECKPOINT_VERSIONS.join(", ")})`, "version");
         }
         if ("deployment" in doc) {
-            return readDeployment(doc.deployment, "deployment", "stack-export", fail);
+            return readDeployment(doc.deployment, "deployment", "stack-export", o);
         }
         const checkpoint = doc.checkpoint;
         if (!isObject(checkpoint)) {
@@ -168,10 +183,10 @@ export function fromJson(doc: unknown, label: string): AuditDocument {
         if (checkpoint.latest === undefined || checkpoint.latest === null) {
             return { source: "checkpoint", stack: typeof checkpoint.stack === "string" ? checkpoint.stack : undefined, resources: [], skipped: [] };
         }
-        return readDeployment(checkpoint.latest, "checkpoint.latest", "checkpoint", fail);
+        return readDeployment(checkpoint.latest, "checkpoint.latest", "checkpoint", o);
     }
     if ("steps" in doc) {
-        return readPreview(doc.steps, fail);
+        return readPreview(doc.steps, { ...o, masked: scan.masked });
     }
     const keys = Object.keys(doc).slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
     return fail(
@@ -181,7 +196,8 @@ export function fromJson(doc: unknown, label: string): AuditDocument {
 
 type Fail = (what: string, where?: string) => never;
 
-function readDeployment(deployment: unknown, where: string, source: AuditSource, fail: Fail): AuditDocument {
+function readDeployment(deployment: unknown, where: string, source: AuditSource, o: ReadOptions): AuditDocument {
+    const fail = o.fail;
     if (!isObject(deployment)) {
         return fail(`expected an object, got ${kindOf(deployment)}`, where);
     }
@@ -196,12 +212,12 @@ function readDeployment(deployment: unknown, where: string, source: AuditSource,
     const resources: EvaluatedResource[] = [];
     const skipped: AuditDocument["skipped"] = [];
     for (let i = 0; i < list.length; i++) {
-        const at = `${where}.resources[${i}]`;
+        const at = () => `${where}.resources[${i}]`;
         const state = list[i];
         if (!isObject(state)) {
-            fail(`expected a resource object, got ${kindOf(state)}`, at);
+            fail(`expected a resource object, got ${kindOf(state)}`, at());
         }
-        const resource = readState(state as Record<string, unknown>, at, fail);
+        const resource = readState(state as Record<string, unknown>, at, o);
         if ((state as Record<string, unknown>).delete === true) {
             skipped.push({ urn: resource.urn, reason: "pending deletion (replaced), not part of the new state" });
         } else {
@@ -214,7 +230,8 @@ function readDeployment(deployment: unknown, where: string, source: AuditSource,
 /** Operations whose newState is not part of the stack after the update. */
 const GOING_AWAY = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
 
-function readPreview(steps: unknown, fail: Fail): AuditDocument {
+function readPreview(steps: unknown, o: ReadOptions): AuditDocument {
+    const fail = o.fail;
     if (!Array.isArray(steps)) {
         return fail(`expected an array of steps, got ${kindOf(steps)}`, "steps");
     }
@@ -239,7 +256,7 @@ function readPreview(steps: unknown, fail: Fail): AuditDocument {
         if (!isObject(s.newState)) {
             fail(`expected an object, got ${kindOf(s.newState)}`, `${at}.newState`);
         }
-        const resource = readState(s.newState as Record<string, unknown>, `${at}.newState`, fail);
+        const resource = readState(s.newState as Record<string, unknown>, () => `${at}.newState`, o);
         byUrn.set(resource.urn, resource);
     }
     const resources = [...byUrn.values()];
@@ -251,62 +268,90 @@ function readPreview(steps: unknown, fail: Fail): AuditDocument {
     };
 }
 
-function readState(state: Record<string, unknown>, at: string, fail: Fail): EvaluatedResource {
+/** `pulumi preview --json` prints secret values as this string (unless --show-secrets). */
+export const MASKED_SECRET = "[secret]";
+
+/** How to read resources: the failure reporter and which secret encodings to look for. */
+interface ReadOptions {
+    fail: Fail;
+    /** The document may hold secrets in the signature form (false skips the walk: nothing to rewrite). */
+    secrets: boolean;
+    /** Preview documents print secrets as "[secret]". */
+    masked: boolean;
+}
+
+function optionalString(state: Record<string, unknown>, key: string, at: () => string, fail: Fail): string | undefined {
+    const v = state[key];
+    if (v === undefined || v === null || v === "") return undefined;
+    if (typeof v !== "string") fail(`${key} must be a string, got ${kindOf(v)}`, `${at()}.${key}`);
+    return v as string;
+}
+
+function propertyMap(state: Record<string, unknown>, key: string, at: () => string, o: ReadOptions): Record<string, unknown> {
+    const v = state[key];
+    if (v === undefined || v === null) return {};
+    if (!isObject(v)) o.fail(`${key} must be an object, got ${kindOf(v)}`, `${at()}.${key}`);
+    return (o.secrets || o.masked ? decodeSecrets(v, () => `${at()}.${key}`, o.fail, o.masked) : v) as Record<string, unknown>;
+}
+
+function urnList(v: unknown, where: () => string, fail: Fail): string[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, where());
+    const list = v as unknown[];
+    for (let j = 0; j < list.length; j++) {
+        if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${where()}[${j}]`);
+    }
+    return list as string[];
+}
+
+/** The name part of a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`; a name may contain `::`). */
+function urnName(urn: string): string | undefined {
+    if (!urn.startsWith("urn:pulumi:")) return undefined;
+    let at = 0;
+    for (let n = 0; n < 3; n++) {
+        at = urn.indexOf("::", at);
+        if (at < 0) return undefined;
+        at += 2;
+    }
+    return at < urn.length ? urn.slice(at) : undefined;
+}
+
+function readState(state: Record<string, unknown>, at: () => string, o: ReadOptions): EvaluatedResource {
+    const fail = o.fail;
     const urn = state.urn;
     if (typeof urn !== "string") {
-        fail(urn === undefined ? "missing field urn" : `urn must be a string, got ${kindOf(urn)}`, `${at}.urn`);
+        fail(urn === undefined ? "missing field urn" : `urn must be a string, got ${kindOf(urn)}`, `${at()}.urn`);
     }
-    const parts = (urn as string).split("::");
-    if (!(urn as string).startsWith("urn:pulumi:") || parts.length < 4 || parts[3].length === 0) {
-        fail(`not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): ${JSON.stringify(String(urn).slice(0, 80))}`, `${at}.urn`);
+    const name = urnName(urn as string);
+    if (name === undefined) {
+        fail(`not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): ${JSON.stringify(String(urn).slice(0, 80))}`, `${at()}.urn`);
     }
     const type = state.type;
     if (typeof type !== "string" || type.length === 0) {
-        fail(type === undefined ? "missing field type" : `type must be a non-empty string, got ${kindOf(type)}`, `${at}.type`);
+        fail(type === undefined ? "missing field type" : `type must be a non-empty string, got ${kindOf(type)}`, `${at()}.type`);
     }
-    const optionalString = (key: string): string | undefined => {
-        const v = state[key];
-        if (v === undefined || v === null || v === "") return undefined;
-        if (typeof v !== "string") fail(`${key} must be a string, got ${kindOf(v)}`, `${at}.${key}`);
-        return v as string;
-    };
-    const propertyMap = (key: string): Record<string, unknown> => {
-        const v = state[key];
-        if (v === undefined || v === null) return {};
-        if (!isObject(v)) fail(`${key} must be an object, got ${kindOf(v)}`, `${at}.${key}`);
-        return decodeSecrets(v, `${at}.${key}`, fail) as Record<string, unknown>;
-    };
-    const urnList = (v: unknown, where: string): string[] => {
-        if (v === undefined || v === null) return [];
-        if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, where);
-        const list = v as unknown[];
-        for (let j = 0; j < list.length; j++) {
-            if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${where}[${j}]`);
-        }
-        return list as string[];
-    };
     const custom = state.custom;
     if (custom !== undefined && typeof custom !== "boolean") {
-        fail(`custom must be a boolean, got ${kindOf(custom)}`, `${at}.custom`);
+        fail(`custom must be a boolean, got ${kindOf(custom)}`, `${at()}.custom`);
     }
     const propDepsRaw = state.propertyDependencies;
     const propertyDependencies: Record<string, string[]> = {};
     if (propDepsRaw !== undefined && propDepsRaw !== null) {
-        if (!isObject(propDepsRaw)) fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at}.propertyDependencies`);
-        for (const [k, v] of Object.entries(propDepsRaw as Record<string, unknown>)) {
-            propertyDependencies[k] = urnList(v, `${at}.propertyDependencies.${k}`);
+        if (!isObject(propDepsRaw)) fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at()}.propertyDependencies`);
+        for (const k in propDepsRaw as Record<string, unknown>) {
+            propertyDependencies[k] = urnList((propDepsRaw as Record<string, unknown>)[k], () => `${at()}.propertyDependencies.${k}`, fail);
         }
     }
     return {
         urn: urn as string,
         type: type as string,
-        name: parts.slice(3).join("::"),
+        name: name as string,
         custom: custom === undefined ? !(type as string).startsWith("pulumi:pulumi:") && state.id !== undefined : (custom as boolean),
-        parent: optionalString("parent"),
-        provider: optionalString("provider"),
-        inputs: propertyMap("inputs"),
-        outputs: propertyMap("outputs"),
-        dependencies: urnList(state.dependencies, `${at}.dependencies`),
+        parent: optionalString(state, "parent", at, fail),
+        provider: optionalString(state, "provider", at, fail),
+        inputs: propertyMap(state, "inputs", at, o),
+        outputs: propertyMap(state, "outputs", at, o),
+        dependencies: urnList(state.dependencies, () => `${at()}.dependencies`, fail),
         propertyDependencies,
     };
 }
@@ -315,11 +360,14 @@ function readState(state: Record<string, unknown>, at: string, fail: Fail): Eval
  * Rewrites the export's secret encodings into the wire format the evaluator reads (in place: the parsed
  * document is ours). `ciphertext` becomes a secret unknown; `plaintext` (a JSON text) is decoded.
  */
-function decodeSecrets(value: unknown, where: string, fail: Fail): unknown {
+function decodeSecrets(value: unknown, where: () => string, fail: Fail, masked: boolean): unknown {
+    if (masked && value === MASKED_SECRET) {
+        return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+    }
     if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
             const v = value[i];
-            if (typeof v === "object" && v !== null) value[i] = decodeSecrets(v, where, fail);
+            if ((typeof v === "object" && v !== null) || (masked && v === MASKED_SECRET)) value[i] = decodeSecrets(v, where, fail, masked);
         }
         return value;
     }
@@ -329,23 +377,23 @@ function decodeSecrets(value: unknown, where: string, fail: Fail): unknown {
     const obj = value as Record<string, unknown>;
     if (obj[SIG_KEY] === SECRET_SIG) {
         if ("value" in obj) {
-            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(obj.value, where, fail) };
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(obj.value, where, fail, masked) };
         }
         if (typeof obj.plaintext === "string") {
             let plain: unknown;
             try {
                 plain = JSON.parse(obj.plaintext);
             } catch {
-                return fail("a secret's plaintext is not JSON", where);
+                return fail("a secret's plaintext is not JSON", where());
             }
-            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(plain, where, fail) };
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(plain, where, fail, false) };
         }
         // `ciphertext` (or nothing readable): the engine would decrypt it, we cannot.
         return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
     }
     for (const key in obj) {
         const v = obj[key];
-        if (typeof v === "object" && v !== null) obj[key] = decodeSecrets(v, where, fail);
+        if ((typeof v === "object" && v !== null) || (masked && v === MASKED_SECRET)) obj[key] = decodeSecrets(v, where, fail, masked);
     }
     return obj;
 }

@@ -57,27 +57,39 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
     const groups = new Map<string, Violation[]>();
     for (const v of violations) {
         const key = v.urn ?? "";
-        groups.set(key, [...(groups.get(key) ?? []), v]);
+        const list = groups.get(key);
+        if (list) list.push(v);
+        else groups.set(key, [v]);
     }
     const p = paint(colour);
     const keys = [...groups.keys()].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
-    const natural = (texts: string[], header: string, cap: number) => Math.min(cap, Math.max(header.length, ...texts.map((t) => t.length)) + 2);
+    const natural = (texts: string[], header: string, cap: number) =>
+        Math.min(cap, texts.reduce((max, t) => Math.max(max, t.length), header.length) + 2);
     const widths = width && width > 80
         ? columnWidths(width, natural(keys.map((k) => shortUrn(k || undefined)), "Resource", 52), natural(violations.map((v) => v.policy), "Rule", 36))
         : undefined;
-    const t = table(["Resource", "Rule", "Level", "Message", "Fix"], colour, widths);
-    for (const key of keys) {
-        const list = groups.get(key)!.sort((a, b) => a.policy.localeCompare(b.policy));
-        list.forEach((v, i) => {
-            const row: Table.Cell[] = [v.policy, level(v.enforcementLevel, p), oneLine(v.message), oneLine(fixes.get(v.policy) ?? "")];
-            if (i === 0) {
-                row.unshift({ content: shortUrn(v.urn || undefined), rowSpan: list.length, vAlign: "top" });
-            }
-            t.push(row);
-        });
+    // cli-table3 slows down more than linearly with the rows of one table: long reports are rendered as
+    // consecutive tables of TABLE_CHUNK resources (fixed column widths keep them aligned; one header).
+    const parts: string[] = [];
+    for (let start = 0; start < keys.length; start += TABLE_CHUNK) {
+        const t = table(start === 0 ? ["Resource", "Rule", "Level", "Message", "Fix"] : [], colour, widths);
+        for (const key of keys.slice(start, start + TABLE_CHUNK)) {
+            const list = groups.get(key)!.sort((a, b) => a.policy.localeCompare(b.policy));
+            list.forEach((v, i) => {
+                const row: Table.Cell[] = [v.policy, level(v.enforcementLevel, p), oneLine(v.message), oneLine(fixes.get(v.policy) ?? "")];
+                if (i === 0) {
+                    row.unshift({ content: shortUrn(v.urn || undefined), rowSpan: list.length, vAlign: "top" });
+                }
+                t.push(row);
+            });
+        }
+        parts.push(t.toString());
     }
-    return t.toString();
+    return parts.join("\n");
 }
+
+/** Resources per rendered table in long violation reports. */
+const TABLE_CHUNK = 200;
 
 /** The width tables wrap to: the terminal's, or 160 columns in logs and pipes. */
 export function tableWidth(tty: boolean): number {

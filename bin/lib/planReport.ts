@@ -149,16 +149,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function trafficOf(resources: SynthesizedResource[]): TrafficEntry[] {
     const entries: TrafficEntry[] = [];
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    // Service components only: the stack's own outputs may repeat a service's weights. A facade wrapping a
+    // per-cloud service repeats them too: the outermost component (the one the program wrote) reports.
+    const reports = (r: SynthesizedResource) =>
+        !r.custom && r.type !== "pulumi:pulumi:Stack" && isRecord(r.registeredOutputs?.trafficWeights);
+    const reporters = resources.filter(reports);
     const reported = new Set<string>();
-    for (const r of resources) {
-        const out = r.registeredOutputs;
-        // Service components only: the stack's own outputs may repeat a service's weights.
-        if (r.custom || r.type === "pulumi:pulumi:Stack" || !out || !isRecord(out.trafficWeights)) continue;
+    for (const r of reporters) {
+        if (reporters.some((outer) => outer !== r && ownedBy(r, outer.urn, byUrn))) continue;
+        const out = r.registeredOutputs!;
         reported.add(r.urn);
         const versions = isRecord(out.slotVersions) ? out.slotVersions : {};
         const child = resources.find((c) => c.custom && cloudOfType(c.type) !== undefined && ownedBy(c, r.urn, byUrn));
         const cloud = child ? cloudOfType(child.type) : undefined;
-        for (const [slot, weight] of Object.entries(out.trafficWeights)) {
+        for (const [slot, weight] of Object.entries(out.trafficWeights as Record<string, unknown>)) {
             entries.push({
                 cloud: cloud ?? "other",
                 resource: `${r.type.split(":").pop()}::${r.name}`,

@@ -19,6 +19,8 @@ export interface SarifOptions {
     artifactUri?: string;
     /** The tool's version. */
     toolVersion?: string;
+    /** Where the tool is documented (package.json `homepage`), when known. */
+    informationUri?: string;
 }
 
 const LEVEL: Record<string, "error" | "warning" | "note"> = {
@@ -48,7 +50,7 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                 tool: {
                     driver: {
                         name: "immutable",
-                        informationUri: "https://github.com/pulumi/pulumi-policy",
+                        ...(options.informationUri ? { informationUri: options.informationUri } : {}),
                         semanticVersion: options.toolVersion,
                         rules: rules.map((r) => ({
                             id: r.name,

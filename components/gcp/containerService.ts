@@ -112,6 +112,8 @@ export class GcpContainerService extends pulumi.ComponentResource {
                 template: {
                     revision: template.revision,
                     serviceAccount: this.serviceAccount.email,
+                    // In-memory scratch volumes (emptyDir) need the second generation execution environment.
+                    executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
                     labels: template.apply((t) => ({ ...labels, "immutable-slot": t.slot, "immutable-version": dnsLabel(t.release.version).slice(0, 63) })),
                     scaling: { minInstanceCount: common.minInstances, maxInstanceCount: common.maxInstances },
                     volumes: common.tmpPaths.map((_p, i) => ({ name: `tmp-${i}`, emptyDir: { medium: "MEMORY", sizeLimit: "256Mi" } })),

@@ -5,7 +5,7 @@
  * and ECS Exec. A field is undefined when the resource type has no such setting.
  */
 import { T } from "./types";
-import { isOneOf, list, record, str, truthy } from "./values";
+import { isOneOf, memoByProps, record, str, truthy } from "./values";
 
 /** GCP metadata keys that carry SSH keys (`sshKeys` is the legacy name). */
 export const GCP_SSH_KEY_KEYS = ["ssh-keys", "sshKeys"];
@@ -68,11 +68,17 @@ function azurePasswordAuth(osProfile: unknown): boolean | undefined {
 }
 
 /** The access shape of a resource. */
-export function instanceAccess(type: string, props: Record<string, any>): InstanceAccess {
+export const instanceAccess = memoByProps(instanceAccessOf);
+
+function instanceAccessOf(type: string, props: Record<string, any>): InstanceAccess {
     switch (type) {
         case T.awsInstance:
-        case T.awsLaunchTemplate:
-            return { keyPair: str(props.keyName) || undefined, imdsTokensRequired: imdsRequired(props.metadataOptions) };
+        case T.awsLaunchTemplate: {
+            // An instance launched from a template without its own metadataOptions inherits the template's
+            // (judged on the template).
+            const inherits = type === T.awsInstance && record(props.launchTemplate) !== undefined && record(props.metadataOptions) === undefined;
+            return { keyPair: str(props.keyName) || undefined, imdsTokensRequired: inherits ? undefined : imdsRequired(props.metadataOptions) };
+        }
         case T.awsKeyPair:
             return { keyPair: str(props.keyName) ?? "(key pair)" };
         case T.gcpInstance:
@@ -101,4 +107,3 @@ export function sshKeyEntries(metadata: Record<string, string>): string[] {
     return Object.keys(metadata).filter((k) => GCP_SSH_KEY_KEYS.includes(k) && metadata[k].trim().length > 0);
 }
 
-export { list };

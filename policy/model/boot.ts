@@ -5,7 +5,7 @@
  * and scale sets. Base64 is decoded where the API wants it; binary (gzip) content is left as it is.
  */
 import { T } from "./types";
-import { decodeBase64, record, str } from "./values";
+import { decodeBase64, memoByProps, record, str } from "./values";
 
 /** One boot script, decoded. */
 export interface BootScript {
@@ -36,7 +36,9 @@ function add(out: BootScript[], path: string, value: unknown, base64: boolean): 
 }
 
 /** The boot scripts of a resource (empty for other types). */
-export function bootScripts(type: string, props: Record<string, any>): BootScript[] {
+export const bootScripts = memoByProps(bootScriptsOf);
+
+function bootScriptsOf(type: string, props: Record<string, any>): BootScript[] {
     const out: BootScript[] = [];
     switch (type) {
         case T.awsInstance:

@@ -4,7 +4,7 @@
  * jobs. The shape carries what the image, runtime and secret rules judge.
  */
 import { T } from "./types";
-import { list, record, str } from "./values";
+import { list, memoByProps, record, str } from "./values";
 
 /** One environment variable: a literal value, or a reference to a secret store. */
 export interface EnvVar {
@@ -99,7 +99,9 @@ function parseDefinitions(value: unknown): Record<string, any>[] {
 }
 
 /** The containers a resource runs (empty for other types). */
-export function containers(type: string, props: Record<string, any>): Container[] {
+export const containers = memoByProps(containersOf);
+
+function containersOf(type: string, props: Record<string, any>): Container[] {
     switch (type) {
         case T.awsEcsTaskDefinition:
             return ecsContainerDefinitions(props.containerDefinitions).map((d, i) => ({

@@ -6,7 +6,7 @@
  */
 import { ALL_PORTS, parsePortSpec, protocolClass, ProtocolClass, type PortRange } from "./ports";
 import { T } from "./types";
-import { isOneOf, list, num, record, str, truthy } from "./values";
+import { isOneOf, list, memoByProps, num, record, str, truthy } from "./values";
 
 /** One allow rule for inbound traffic. */
 export interface IngressRule {
@@ -59,7 +59,9 @@ function azureRule(path: string, r: Record<string, any>): IngressRule | undefine
 }
 
 /** The inbound allow rules of a resource (empty for types that are not ingress resources). */
-export function ingressRules(type: string, props: Record<string, any>): IngressRule[] {
+export const ingressRules = memoByProps(ingressRulesOf);
+
+function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[] {
     switch (type) {
         case T.awsSecurityGroup:
             return list(props.ingress).map(record).flatMap((r, i) =>

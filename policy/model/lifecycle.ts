@@ -5,7 +5,7 @@
  * disks on launch templates and scale sets, stateful MIG policies).
  */
 import { T } from "./types";
-import { isOneOf, list, num, record, str } from "./values";
+import { isOneOf, list, memoByProps, num, record, str } from "./values";
 
 /** How a group of instances is replaced. */
 export interface Lifecycle {
@@ -41,7 +41,9 @@ function floating(path: string, spec: unknown, out: string[]): void {
 }
 
 /** The lifecycle of an instance group, or undefined for other types. */
-export function lifecycle(type: string, props: Record<string, any>): Lifecycle | undefined {
+export const lifecycle = memoByProps(lifecycleOf);
+
+function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | undefined {
     switch (type) {
         case T.awsAutoscalingGroup: {
             const floatingVersions: string[] = [];

@@ -4,7 +4,7 @@
  * instance carries (our MachineImage sets the image version tag, and the instance resources copy it).
  */
 import { T } from "./types";
-import { isOneOf, list, record, str, tagMap } from "./values";
+import { isOneOf, list, memoByProps, record, str, tagMap } from "./values";
 
 /** The image a VM resource boots from. */
 export interface BootImage {
@@ -53,7 +53,9 @@ function azureImage(storageProfile: unknown): { reference?: string; floating?: s
 }
 
 /** The boot image of a VM resource, or undefined for other types and for instances launched from a template. */
-export function bootImage(type: string, props: Record<string, any>): BootImage | undefined {
+export const bootImage = memoByProps(bootImageOf);
+
+function bootImageOf(type: string, props: Record<string, any>): BootImage | undefined {
     switch (type) {
         case T.awsInstance: {
             const ref = str(props.ami);

@@ -16,7 +16,7 @@ export const SECRET_VALUES: Array<{ what: string; re: RegExp }> = [
     { what: "a Slack token", re: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/ },
     { what: "a Google API key", re: /\bAIza[0-9A-Za-z_-]{35}\b/ },
     { what: "an Azure storage key", re: /AccountKey=[A-Za-z0-9+/=]{40,}/ },
-    { what: "a password in a URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]{3,}@/i },
+    { what: "a password in a URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?![$%{])[^\s@/]{3,}@/i },
 ];
 
 /** Values that are references to a secret store (or placeholders), not secrets. */

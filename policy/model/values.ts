@@ -4,12 +4,23 @@
  * (a number where a list belongs) is treated as absent instead of throwing deep inside a rule.
  */
 
-/** The value as a list: arrays as they are, absent as [], anything else as a one-element list. */
+/**
+ * The value as a plain list: arrays copied element by element, absent as [], anything else as a one-element
+ * list. Copying by index matters: the analyzer hands policies proxies (to catch unknown values), and array
+ * methods on a proxied array go through the proxy for `constructor` and `Symbol.species` on every call.
+ */
 export function list(value: unknown): unknown[] {
     if (value === undefined || value === null) {
         return [];
     }
-    return Array.isArray(value) ? value : [value];
+    if (!Array.isArray(value)) {
+        return [value];
+    }
+    const out: unknown[] = new Array(value.length);
+    for (let i = 0; i < out.length; i++) {
+        out[i] = value[i];
+    }
+    return out;
 }
 
 /** The value as an object, or undefined. */
@@ -71,4 +82,25 @@ export function tagMap(value: unknown): Record<string, string> {
         }
     }
     return out;
+}
+
+/**
+ * Memoizes a normalizer per props object. Several rules judge the same resource in turn; when they are
+ * handed the same props object (the offline evaluator's plain-JSON path), the shape is built once. The
+ * analyzer hands each policy its own copy, so there the cache simply misses. Shapes are read-only.
+ */
+export function memoByProps<T>(normalize: (type: string, props: Record<string, any>) => T): (type: string, props: Record<string, any>) => T {
+    const cache = new WeakMap<object, T>();
+    return (type, props) => {
+        if (props === null || typeof props !== "object") {
+            return normalize(type, props);
+        }
+        const hit = cache.get(props);
+        if (hit !== undefined) {
+            return hit;
+        }
+        const shape = normalize(type, props);
+        cache.set(props, shape);
+        return shape;
+    };
 }

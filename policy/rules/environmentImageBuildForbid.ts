@@ -26,6 +26,7 @@ export const environmentImageBuildForbid: StackRule<EnvironmentBuildConfig> = {
     fix: "Read the release from the build stack (StackReference) or the release manifest and deploy its digest; build only in the build stack.",
     enforcementLevel: "mandatory",
     resourceTypes: DEFAULT_BUILD_TYPES,
+    readsPropsOf: [],
     defaults: { buildStacks: ["build"], imageBuildTypes: DEFAULT_BUILD_TYPES },
     configSchema: schema({
         buildStacks: { type: "array", items: { type: "string" }, description: "Names of the stacks allowed to build images." },

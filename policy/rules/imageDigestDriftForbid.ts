@@ -24,6 +24,7 @@ export const imageDigestDriftForbid: StackRule<DigestDriftConfig> = {
     fix: "Deploy the refs of one release record (build stack outputs or release manifest) to every cloud; promote by changing the release, never by rebuilding per cloud.",
     enforcementLevel: "mandatory",
     resourceTypes: CONTAINER_TYPES,
+    readsPropsOf: CONTAINER_TYPES,
     defaults: { maxDigestsPerCloud: 2 },
     configSchema: schema({
         maxDigestsPerCloud: { type: "integer", minimum: 1, description: "Most digests of one image per cloud (2 = blue and green slots)." },

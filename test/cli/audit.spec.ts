@@ -118,6 +118,17 @@ describe("immutable audit", () => {
     });
 
     describe("on `pulumi preview --json`", () => {
+        it("reads the preview's masked secrets (\"[secret]\") and computed values as secret and plain unknowns", async () => {
+            const doc = previewOf(exportDoc());
+            const step = doc.steps.find((s: any) => s.newState?.type === "aws:ssm/parameter:Parameter");
+            step.newState = { ...step.newState, inputs: { name: "/legacy/db-password", value: "[secret]", tags: ["[secret]"], arn: UNKNOWN } };
+            const calls: Array<{ resources: EvaluatedResource[]; options: any }> = [];
+            await runCli(["audit", "-", "--format", "json"], { stdin: JSON.stringify(doc), engine: fakeEngine(calls) });
+            const judged = calls[0].resources.find((r) => r.type === "aws:ssm/parameter:Parameter")!;
+            const secretUnknown = { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
+            assert.deepEqual(judged.inputs, { name: "/legacy/db-password", value: secretUnknown, tags: [secretUnknown], arn: UNKNOWN });
+        });
+
         it("judges each step's new state once, as a preview, and reports deletes as not judged", async () => {
             const calls: Array<{ resources: EvaluatedResource[]; options: any }> = [];
             const run = await runCli(["audit", "-", "--format", "json"], { stdin: JSON.stringify(previewOf(exportDoc())), engine: fakeEngine(calls) });

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
+import { realPolicyEngine } from "../../bin/lib/policyEngine";
 import { runCli } from "./harness";
 
 const EXPORT_TEXT = fs.readFileSync(path.join(__dirname, "fixtures", "legacy-stack-export.json"), "utf8");
@@ -52,6 +53,18 @@ describe("immutable audit on mangled exports (fast-check, fixed seed)", () => {
                 assertWellBehaved(await audit(JSON.stringify(doc) ?? ""));
             }),
             settings,
+        );
+    });
+
+    it("never makes the real pack throw: a mangled export gets a verdict or one line and exit 2", async () => {
+        const all = paths(JSON.parse(EXPORT_TEXT));
+        await fc.assert(
+            fc.asyncProperty(fc.nat(all.length - 1), fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }), async (i, replacement) => {
+                const doc = mutate(JSON.parse(EXPORT_TEXT), all[i], replacement);
+                const run = await runCli(["audit", "-", "--format", "json"], { stdin: JSON.stringify(doc) ?? "", engine: realPolicyEngine });
+                assertWellBehaved(run);
+            }),
+            { seed: 7, numRuns: 100 },
         );
     });
 

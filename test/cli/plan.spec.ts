@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { realPolicyEngine, type PolicyEngine } from "../../bin/lib/policyEngine";
 import { listShippedStacks } from "../../bin/lib/stacks";
+import { renderSummary } from "../../bin/commands/plan";
 import { fakeEngine, runCli, type CliRun } from "./harness";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -74,13 +75,22 @@ describe("immutable plan", function () {
         });
     });
 
-    it("prints one summary row per stack, a progress line on a terminal and the total", async () => {
-        const run = await runCli(["plan"], { engine: realPolicyEngine, tty: true });
-        assert.equal(run.exitCode, 0);
-        for (const s of shipped) assert.match(run.stdout, new RegExp(`│ ${s} +│`), `row of ${s}`);
-        assert.match(run.stdout, new RegExp(`${shipped.length} stacks planned offline, \\u001b\\[32m0 violations`));
-        assert.match(run.stderr, new RegExp(`\\r\\[1/${shipped.length}\\] planning ${shipped[0]}`));
-        assert.match(run.stderr, /\r +\r$/, "the progress line is cleared");
+    it("summarizes every stack in one row each (kind, resources, digest per cloud, traffic, violations) and the total", () => {
+        const text = renderSummary(plan.stacks, true);
+        for (const s of plan.stacks) {
+            const row = text.split("\n").find((l) => l.startsWith(`│ ${s.stack} `))!;
+            assert.ok(row, `row of ${s.stack}`);
+            assert.match(row, new RegExp(`│ ${s.kind} +│ \\d+ +│ (aws|gcp|azure) sha256:[0-9a-f]{12} +│ .* +│ \\u001b\\[32mnone`));
+        }
+        assert.match(text, new RegExp(`${shipped.length} stacks planned offline, \\u001b\\[32m0 violations`));
+        assert.doesNotMatch(renderSummary(plan.stacks, false), /\u001b/, "no colour off a terminal");
+    });
+
+    it("shows a progress line on a terminal while planning several stacks, then clears it", async () => {
+        const two = [shipped[0], environments[environments.length - 1]];
+        const run = await runCli(["plan", "--stack", two[0], "--stack", two[1]], { tty: true });
+        assert.equal(run.exitCode, 0, run.stderr);
+        assert.match(run.stderr, new RegExp(`^\\r\\[1/2\\] planning ${two[0]} *\\r\\[2/2\\] planning ${two[1]} *\\r +\\r$`));
     });
 
     describe("--stack and --config", () => {
@@ -116,7 +126,7 @@ describe("immutable plan", function () {
             assert.match(run.stdout, /error: .*ContainerService "[^"]+": live is "green", but green holds no release/);
         });
 
-        it("exits 1 and lists the violations under the summary when the pack finds a mandatory one", async () => {
+        it("exits 1 and lists the violations when the pack finds a mandatory one", async () => {
             const strict: PolicyEngine = {
                 ...fakeEngine(),
                 async evaluate(resources) {

@@ -85,6 +85,19 @@ describe("plan report", () => {
         );
     });
 
+    it("reports a service once when a facade component wraps the per-cloud one", () => {
+        const facade = res("immutable:index:ContainerService", "web", {
+            registeredOutputs: { liveSlot: "blue", trafficWeights: { blue: 100 }, slotVersions: { blue: "v1" } },
+        });
+        const inner = res("immutable:index:GcpContainerService", "web", {
+            parent: facade.urn,
+            urn: "urn:pulumi:dev::immutable::immutable:index:ContainerService$immutable:index:GcpContainerService::web",
+            registeredOutputs: { liveSlot: "blue", trafficWeights: { blue: 100 }, slotVersions: { blue: "v1" } },
+        });
+        const service = res("gcp:cloudrunv2/service:Service", "web", { parent: inner.urn, inputs: { traffics: [{ revision: "web-blue-v1", percent: 100, tag: "blue" }] } });
+        assert.deepEqual(trafficOf([stack, facade, inner, service]).map((t) => [t.cloud, t.resource, t.slot, t.weight, t.live]), [["gcp", "ContainerService::web", "blue", 100, true]]);
+    });
+
     it("reads ALB listener weights and names the slot from its target group", () => {
         const blue = res("aws:lb/targetGroup:TargetGroup", "api-blue", { outputs: { arn: "arn:tg/blue" } });
         const green = res("aws:lb/targetGroup:TargetGroup", "api-green", { outputs: { arn: "arn:tg/green" } });

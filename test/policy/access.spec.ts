@@ -27,6 +27,8 @@ describe("imdsv2-require", () => {
         { it: "rejects httpTokens optional on a launch template", type: LT, inputs: { imageId: "ami-1", metadataOptions: { httpTokens: "optional" } }, expect: ["IMDSv1"] },
         { it: "accepts httpTokens required", type: LT, inputs: { imageId: "ami-1", metadataOptions: IMDS }, expect: [] },
         { it: "accepts a disabled metadata endpoint", type: INSTANCE, inputs: { ami: "ami-1", metadataOptions: { httpEndpoint: "disabled" } }, expect: [] },
+        { it: "does not judge an instance that inherits metadataOptions from its launch template", type: INSTANCE, inputs: { launchTemplate: { id: "lt-1", version: "3" } }, expect: [] },
+        { it: "judges an instance that overrides its launch template's metadataOptions", type: INSTANCE, inputs: { launchTemplate: { id: "lt-1", version: "3" }, metadataOptions: { httpTokens: "optional" } }, expect: ["IMDSv1"] },
     ]);
 });
 
@@ -48,6 +50,7 @@ describe("project-ssh-keys-forbid", () => {
         { it: "rejects block-project-ssh-keys \"false\" on a template", type: GCE_TEMPLATE, inputs: { metadata: { "block-project-ssh-keys": "false" } }, expect: ["project-wide SSH keys"] },
         { it: "accepts block-project-ssh-keys \"TRUE\" (any case)", type: GCE_REGION_TEMPLATE, inputs: { metadata: { "block-project-ssh-keys": "TRUE" } }, expect: [] },
         { it: "accepts block-project-ssh-keys true on an instance", type: GCE, inputs: { metadata: { "block-project-ssh-keys": "true" } }, expect: [] },
+        { it: "accepts OS Login (enable-oslogin TRUE ignores metadata keys)", type: GCE_TEMPLATE, inputs: { metadata: { "enable-oslogin": "TRUE" } }, expect: [] },
     ]);
 });
 

@@ -41,6 +41,7 @@ describe("immutable release (command line)", () => {
             const run = await runCli(["release", "--context", dir, "--version", "v1", "--registry", "aws=127.0.0.1:5001/app", "--smoke", "true"]);
             assert.equal(run.exitCode, 1);
             assert.match(run.stderr, /FAILED at check: cannot tell the git commit of .* pass --git-sha/);
+            fs.rmSync(dir, { recursive: true, force: true });
         } finally {
             for (const [v, value] of saved) {
                 if (value !== undefined) {

@@ -14,6 +14,12 @@ import { parseSmoke } from "../../bin/lib/release/smoke";
 import { FakeEngine, FakeRegistries, type EventLog } from "./support/fakes";
 
 const FIXTURE = path.join(__dirname, "fixture");
+const temporary: string[] = [];
+const tempDir = (): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-flow-"));
+    temporary.push(dir);
+    return dir;
+};
 
 function setup(content = "v1 content") {
     const log: EventLog = [];
@@ -56,6 +62,8 @@ async function failure(env: ReturnType<typeof setup>, overrides: Partial<Release
 const writes = (log: EventLog) => log.filter((e) => /^(push|copy|tag) /.test(e));
 
 describe("release flow (in-memory engine and registries)", () => {
+    after(() => temporary.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
     it("builds once and publishes one digest to every registry under the version tag", async () => {
         const env = setup();
         const { manifest } = await run(env);
@@ -117,7 +125,7 @@ describe("release flow (in-memory engine and registries)", () => {
     for (const [what, dockerfile, message] of unpinned) {
         it(`refuses a FROM with ${what} before building anything`, async () => {
             const env = setup();
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-flow-"));
+            const dir = tempDir();
             fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile);
             const err = await failure(env, { context: dir });
             assert.equal(err.step, "check");
@@ -128,7 +136,7 @@ describe("release flow (in-memory engine and registries)", () => {
 
     it("records the pinned base images and a multi-stage build's own stages are not base images", async () => {
         const env = setup();
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-flow-"));
+        const dir = tempDir();
         const base = `golang@sha256:${"b".repeat(64)}`;
         fs.writeFileSync(path.join(dir, "Dockerfile"), `FROM ${base} AS build\nFROM scratch\nCOPY --from=build /app /app\n`);
         const { manifest } = await run(env, { context: dir });
@@ -222,14 +230,18 @@ describe("release flow (in-memory engine and registries)", () => {
         });
     }
 
-    it("records every step's duration in the manifest", async () => {
+    it("records every step's duration in the manifest, every copy verified before the first tag", async () => {
         const env = setup();
         const { manifest } = await run(env);
-        assert.deepEqual(Object.keys(manifest.durationsMs), [
-            "check", "build", "stage", "preflight", "smoke",
-            "push aws", "verify aws", "copy gcp", "verify gcp", "copy azure", "verify azure",
-            "tag aws", "tag gcp", "tag azure",
-        ]);
+        const names = Object.keys(manifest.durationsMs);
+        assert.deepEqual([...names].sort(), [
+            "build", "check", "copy azure", "copy gcp", "preflight", "push aws", "smoke", "stage",
+            "tag aws", "tag azure", "tag gcp", "verify aws", "verify azure", "verify gcp",
+        ].sort());
+        assert.deepEqual(names.slice(0, 7), ["check", "build", "stage", "preflight", "smoke", "push aws", "verify aws"]);
+        const lastVerify = Math.max(...names.map((n, i) => (n.startsWith("verify") || n.startsWith("copy") ? i : -1)));
+        const firstTag = names.findIndex((n) => n.startsWith("tag "));
+        assert.ok(lastVerify < firstTag, names.join(", "));
         assert.ok(Object.values(manifest.durationsMs).every((ms) => Number.isInteger(ms) && ms >= 0));
     });
 });

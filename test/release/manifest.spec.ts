@@ -37,5 +37,6 @@ describe("release manifest", () => {
         assert.equal(record.digest, digest);
         assert.deepEqual(record.baseImages, input.baseImages);
         assert.deepEqual(fs.readdirSync(path.dirname(file)), ["release.json"], "no temporary file is left");
+        fs.rmSync(dir, { recursive: true, force: true });
     });
 });

@@ -35,6 +35,22 @@ describe("release progress", () => {
         assert.ok(out.every((line) => !line.includes("release:")));
     });
 
+    it("lists concurrent steps on the live line and gives each its own line when it ends", async () => {
+        const out: string[] = [];
+        const progress = new StepProgress((t) => void out.push(t), true, () => 0);
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        const slow = progress.step("copy gcp", () => gate);
+        const fast = progress.step("copy azure", async () => undefined);
+        await fast;
+        assert.ok(out.some((l) => /copy gcp 0\.00s · copy azure 0\.00s/.test(l)), out.join("|"));
+        assert.ok(out.includes("\r\x1b[2K✓ copy azure 0.00s\n"));
+        release();
+        await slow;
+        assert.equal(out[out.length - 1], "\r\x1b[2K✓ copy gcp 0.00s\n");
+        assert.deepEqual(progress.timings.map((t) => t.name), ["copy azure", "copy gcp"]);
+    });
+
     const durations: Array<[number, string]> = [[0, "0.00s"], [999, "1.00s"], [12_345, "12.3s"], [125_000, "2m05s"]];
     for (const [ms, text] of durations) {
         it(`shows ${ms} ms as ${text}`, () => assert.equal(formatDuration(ms), text));

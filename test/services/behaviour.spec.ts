@@ -36,6 +36,7 @@ function args(cloud: CloudAdapter, extra: Partial<ContainerServiceArgs> = {}, wi
         live: Slot.Blue,
         lastDeployed: withGreen ? Slot.Green : Slot.Blue,
         env: { LOG_LEVEL: "info" },
+        secrets: { DB_PASSWORD: cloud.secretRef },
         ...extra,
     };
 }
@@ -91,7 +92,7 @@ const BEHAVIOURS: Behaviour[] = [
     },
     {
         title: "wires secret references into the runtime's secret mechanism",
-        args: (c) => args(c, { secrets: { DB_PASSWORD: c.secretRef } }),
+        args: (c) => args(c),
         check: (c, s) => {
             assert.deepEqual(c.secretWiring(s), { DB_PASSWORD: c.wiredRef });
             assert.equal(c.plainEnv(s).DB_PASSWORD, undefined, "never as a plain env value");
@@ -99,7 +100,7 @@ const BEHAVIOURS: Behaviour[] = [
     },
     {
         title: "applies the runtime hardening of its cloud",
-        args: (c) => args(c, { secrets: { DB_PASSWORD: c.secretRef } }),
+        args: (c) => args(c),
         check: (c, s) => c.assertHardened(s),
     },
 ];
@@ -127,11 +128,12 @@ describe("container services: shared behaviour on every cloud", () => {
             });
 
             it("names every child after the component and parents it to the component", async () => {
-                const s = await synthService(cloud, args(cloud), "orders");
+                const s = await synthService(cloud, args(cloud));
                 const component = s.resources.find((r) => r.type === `immutable:index:${cloud.component}`)!;
                 assert.ok(component, "the component is registered");
+                assert.equal(component.name, "api");
                 for (const r of s.resources.filter((x) => x.custom)) {
-                    assert.ok(r.name.startsWith("orders"), `${r.type} ${r.name} is named from the component`);
+                    assert.ok(r.name === "api" || r.name.startsWith("api-"), `${r.type} ${r.name} is named from the component`);
                     assert.equal(r.parent, component.urn, `${r.name} is parented to the component`);
                 }
             });

@@ -10,9 +10,12 @@
  * services.patch of traffic, Container Apps PATCH of ingress traffic).
  */
 import * as assert from "node:assert/strict";
+import { synthesize } from "../../bin/lib/synthesize";
+import { AwsContainerService } from "../../components/aws/containerService";
 import { Slot } from "../../components/release/slots";
 import { CLOUDS } from "./support/clouds";
 import { diffSyntheses } from "./support/diff";
+import { digestOf, REPOS } from "./support/fixtures";
 import { pin, synthEnvironment } from "./support/stacks";
 
 describe("rollback is one flip", () => {
@@ -56,4 +59,32 @@ describe("rollback is one flip", () => {
             });
         });
     }
+});
+
+describe("rollback is one flip behind HTTPS (AWS with a certificate)", () => {
+    const synth = (live: Slot) =>
+        synthesize(
+            () =>
+                new AwsContainerService("api", {
+                    vpcId: "vpc-0spec",
+                    subnetIds: ["subnet-0a", "subnet-0b"],
+                    certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0000",
+                    blue: { version: "v42", image: `${REPOS.aws}@${digestOf("v42")}` },
+                    green: { version: "v43", image: `${REPOS.aws}@${digestOf("v43")}` },
+                    live,
+                    lastDeployed: Slot.Green,
+                }) as unknown as Record<string, unknown>,
+            { project: "immutable", stack: "spec" },
+        );
+
+    it("changes only the HTTPS listener's weights; port 80 only redirects and the ALB takes 80 and 443 only", async () => {
+        const [before, after] = [await synth(Slot.Blue), await synth(Slot.Green)];
+        const diff = diffSyntheses(before, after);
+        assert.deepEqual(diff.changed.map((c) => c.name), ["api-https"]);
+        assert.ok(diff.changed[0].paths.every((p) => /^defaultActions\[0\]\.forward\.targetGroups\[\d\]\.weight$/.test(p)));
+        const http = before.resources.find((r) => r.name === "api-http")!;
+        assert.equal((http.inputs as any).defaultActions[0].type, "redirect");
+        const albSg = before.resources.find((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name === "api-alb")!;
+        assert.deepEqual((albSg.inputs as any).ingress.map((i: any) => i.fromPort), [80, 443]);
+    });
 });

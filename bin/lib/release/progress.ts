@@ -28,10 +28,17 @@ export function formatDuration(ms: number): string {
     return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
 }
 
-/** Runs named steps, reports them, and records their durations. */
+/**
+ * Runs named steps, reports them, and records their durations. Steps may run concurrently (the copies to
+ * several registries): on a terminal the live line lists every running step, and each finished step gets
+ * its own line.
+ */
 export class StepProgress {
-    /** Every finished step, in order. */
+    /** Every finished step, in the order they finished. */
     readonly timings: StepTiming[] = [];
+    private readonly active = new Map<string, number>();
+    private ticker: NodeJS.Timeout | undefined;
+    private frame = 0;
 
     /**
      * @param write where the lines go (standard error)
@@ -40,29 +47,43 @@ export class StepProgress {
      */
     constructor(private readonly write: (text: string) => void, private readonly tty: boolean, private readonly now: () => number = Date.now) {}
 
+    private draw(): void {
+        if (this.active.size === 0) {
+            return;
+        }
+        const at = this.now();
+        const running = [...this.active].map(([name, started]) => `${name} ${formatDuration(at - started)}`).join(" · ");
+        this.write(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} ${running}`);
+    }
+
     /** Runs `fn` as step `name`; `summary` turns its result into the text shown after the duration. */
     async step<T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string): Promise<T> {
         const started = this.now();
-        let ticker: NodeJS.Timeout | undefined;
+        this.active.set(name, started);
         if (this.tty) {
-            let frame = 0;
-            const draw = () => this.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${name} ${formatDuration(this.now() - started)}`);
-            draw();
-            ticker = setInterval(draw, 100);
-            ticker.unref();
+            this.draw();
+            if (!this.ticker) {
+                this.ticker = setInterval(() => this.draw(), 100);
+                this.ticker.unref();
+            }
         } else {
             this.write(`release: ${name} ...\n`);
         }
         const end = (ok: boolean, text: string) => {
             const ms = this.now() - started;
-            if (ticker) {
-                clearInterval(ticker);
+            this.active.delete(name);
+            if (this.active.size === 0 && this.ticker) {
+                clearInterval(this.ticker);
+                this.ticker = undefined;
             }
             this.timings.push({ name, ms, ok });
             const detail = text ? `  ${text}` : "";
-            this.write(this.tty
-                ? `\r\x1b[2K${ok ? "✓" : "✗"} ${name} ${formatDuration(ms)}${detail}\n`
-                : `release: ${name} ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}${detail}\n`);
+            if (this.tty) {
+                this.write(`\r\x1b[2K${ok ? "✓" : "✗"} ${name} ${formatDuration(ms)}${detail}\n`);
+                this.draw();
+            } else {
+                this.write(`release: ${name} ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}${detail}\n`);
+            }
         };
         try {
             const value = await fn();

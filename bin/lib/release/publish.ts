@@ -50,23 +50,22 @@ const byTag = (target: RegistryTarget, version: string): Location => ({ target, 
 export async function preflight(transport: RegistryTransport, request: PublishRequest): Promise<AlreadyTagged> {
     const done: AlreadyTagged = new Set();
     const conflicts: string[] = [];
-    for (const target of request.registries) {
+    const found = await Promise.all(request.registries.map(async (target) => {
         const at = byTag(target, request.version);
-        let found;
         try {
-            found = await transport.inspect(at, request.timeoutMs);
+            return await transport.inspect(at, request.timeoutMs);
         } catch (err: any) {
             throw new ReleaseError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
         }
-        if (found === undefined) {
-            continue;
-        }
-        if (found.digest === request.digest) {
+    }));
+    request.registries.forEach((target, i) => {
+        const manifest = found[i];
+        if (manifest?.digest === request.digest) {
             done.add(target.name);
-        } else {
-            conflicts.push(`${displayRef(at)} (${target.name}) is ${found.digest}`);
+        } else if (manifest !== undefined) {
+            conflicts.push(`${displayRef(byTag(target, request.version))} (${target.name}) is ${manifest.digest}`);
         }
-    }
+    });
     if (conflicts.length > 0) {
         throw new ReleaseError("preflight",
             `version ${request.version} is already published with another digest: ${conflicts.join("; ")}; this build is ${request.digest}. ` +
@@ -88,13 +87,14 @@ export async function publish(transport: RegistryTransport, step: StepRunner, st
         await step(`push ${first.name}`, () => transport.push(stagedDir, byDigest(first, digest), timeoutMs), () => `${displayRef(byDigest(first, digest))} (by digest, untagged)`);
         await verify(first);
     }
-    for (const target of others.filter((t) => !alreadyTagged.has(t.name))) {
+    // The copies run concurrently; the tags are written only once every copy has settled and verified.
+    await allSettled(others.filter((t) => !alreadyTagged.has(t.name)).map(async (target) => {
         await step(`copy ${target.name}`, () => transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs),
             () => `${displayRef(byDigest(target, digest))} (from ${first.name}, by digest, untagged)`);
         await verify(target);
-    }
+    }));
 
-    for (const target of registries) {
+    await allSettled(registries.map(async (target) => {
         const tag = byTag(target, version);
         await step(`tag ${target.name}`, async () => {
             if (!alreadyTagged.has(target.name)) {
@@ -103,5 +103,14 @@ export async function publish(transport: RegistryTransport, step: StepRunner, st
             verifyManifest(`tag ${target.name}`, displayRef(tag), await transport.inspect(tag, timeoutMs), digest, imageId);
             return alreadyTagged.has(target.name) ? "already tagged" : "tagged";
         }, (how) => `${displayRef(tag)} -> ${digest.slice(0, 19)}… (${how})`);
+    }));
+}
+
+/** Waits for every task (none is left running in the background), then rethrows the first failure. */
+async function allSettled(tasks: Array<Promise<void>>): Promise<void> {
+    const results = await Promise.allSettled(tasks);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+        throw failed.reason;
     }
 }

@@ -108,7 +108,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One attempt: resolves with undefined on success, else with what went wrong. */
 async function attempt(engine: ContainerEngine, check: SmokeCheck, id: string, address: string | undefined, remainingMs: number): Promise<string | undefined> {
-    const budget = Math.max(200, Math.min(5_000, remainingMs));
+    // Attempts START until the deadline; each may take up to 5 s (at least 2 s, even when little time is left).
+    const budget = Math.max(2_000, Math.min(5_000, remainingMs));
     if (check.kind === SmokeKind.Url) {
         const url = `${check.scheme}//${address}${check.path}`;
         try {
@@ -128,13 +129,15 @@ async function attempt(engine: ContainerEngine, check: SmokeCheck, id: string, a
 }
 
 /**
- * Starts the image, retries the check every `intervalMs` until it passes or `timeoutMs` elapses, and always
+ * Starts the image, retries the check every `intervalMs` until it passes or `timeoutMs` (counted once the
+ * container runs) elapses, and always
  * removes the container. Throws a {@link SmokeFailure} when the check never passed or the container stopped.
  * Resolves with the number of attempts.
  */
 export async function smokeTest(engine: ContainerEngine, imageId: string, check: SmokeCheck, timeoutMs: number, intervalMs = 200): Promise<number> {
+    const container = await engine.start(imageId, check.kind === SmokeKind.Url ? check.port : undefined, Math.max(timeoutMs, 30_000));
+    // The timeout counts from the moment the container runs: starting it is the engine's time, not the app's.
     const deadline = Date.now() + timeoutMs;
-    const container = await engine.start(imageId, check.kind === SmokeKind.Url ? check.port : undefined, Math.max(timeoutMs, 10_000));
     let attempts = 0;
     let last = "no attempt";
     try {

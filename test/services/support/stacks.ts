@@ -9,13 +9,15 @@ export function pin(version: string): string {
     return JSON.stringify({ version, digest: digestOf(version) });
 }
 
-/** The slot keys of an environment stack: blue, green, live, lastDeployed, canaryWeight. */
+/** Config keys of an environment stack the specs vary: the slots, the canary weight, secrets. */
 export interface SlotConfig {
     blue?: string;
     green?: string;
     live?: string;
     lastDeployed?: string;
     canaryWeight?: number;
+    /** Secret references as JSON (immutable:secrets). */
+    secrets?: string;
 }
 
 /** The build stack's synthesis, made once for every environment synthesis of the specs. */
@@ -27,7 +29,8 @@ export const BUILD_CACHE = new Map<string, Synthesis>();
  * syntheses of the same config must make two).
  */
 export function synthEnvironment(cloud: Cloud, release: string, slots: SlotConfig, env = "prod", fresh = false): Promise<Synthesis> {
-    const key = JSON.stringify([cloud, release, slots, env]);
+    const sorted = Object.fromEntries(Object.entries(slots).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+    const key = JSON.stringify([cloud, release, sorted, env]);
     if (!fresh && MEMO.has(key)) {
         return MEMO.get(key)!;
     }
