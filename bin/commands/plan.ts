@@ -62,12 +62,6 @@ function stacksLib(): typeof import("../lib/stacks") {
     return require("../lib/stacks");
 }
 
-/**
- * Errors a stack's synthesis failed with. The Pulumi runtime rejects the same error again on promises
- * nobody awaits (the stack's outputs); once reported on the stack's row they must not crash the process.
- */
-const reported = new WeakSet<object>();
-
 /** Plans one stack. */
 export async function planStack(
     name: string,
@@ -78,7 +72,6 @@ export async function planStack(
     try {
         synthesis = await stacksLib().synthesizeStack(name, { config: options.config, preview: options.preview, cache: options.cache });
     } catch (err: any) {
-        if (err && typeof err === "object") reported.add(err);
         return {
             stack: name, kind, resources: [], violations: [], notJudged: [], components: [], digests: {}, traffic: [], outputs: {},
             error: String(err?.message ?? err).split("\n")[0],
@@ -121,23 +114,12 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     const progress = new Progress(selected.length);
     const cache = new Map<string, Synthesis>();
     const plans: StackPlan[] = [];
-    const onRejection = (reason: unknown) => {
-        if (!(reason && typeof reason === "object" && reported.has(reason))) {
-            process.nextTick(() => {
-                throw reason;
-            });
-        }
-    };
-    process.on("unhandledRejection", onRejection);
     try {
         for (let i = 0; i < selected.length; i++) {
             progress.step(i, `planning ${selected[i]}`);
             plans.push(await planStack(selected[i], { config: options.config, preview: options.preview, packConfig, cache }));
         }
-        // Let the runtime's late rejections of an already reported error arrive while the handler listens.
-        await new Promise((resolve) => setImmediate(resolve));
     } finally {
-        process.off("unhandledRejection", onRejection);
         progress.done();
     }
     if (options.format === "json") {

@@ -173,30 +173,56 @@ export async function synthesize(
     program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
     options: SynthesizeOptions,
 ): Promise<Synthesis> {
-    return state.withLocalStorage(async () => {
-        const monitor = new RecordingMonitor(mocksFor(options));
-        settings.setMockOptions(monitor, options.project, options.stack, options.preview ?? false, "organization");
-        const store = state.getStore();
-        Object.assign(store, {
-            supportsSecrets: true,
-            supportsResourceReferences: true,
-            supportsOutputValues: false,
-            supportsDeletedWith: true,
-            supportsAliasSpecs: true,
-            supportsTransforms: true,
-            supportsInvokeTransforms: true,
+    // When the program throws, the runtime rejects the same error again on promises nobody awaits (the
+    // stack's outputs). The caller gets the error once, from this function; those echoes are dropped, and any
+    // other unhandled rejection is rethrown as Node would.
+    const failures = new WeakSet<object>();
+    const onRejection = (reason: unknown) => {
+        setImmediate(() => {
+            if (!(reason && typeof reason === "object" && failures.has(reason))) {
+                throw reason;
+            }
         });
-        pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
-        const outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {})) ?? {};
-        await settings.waitForRPCs();
-        return {
-            project: options.project,
-            stack: options.stack,
-            resources: monitor.records,
-            invokes: monitor.invokes,
-            outputs: await resolveOutputs(outputs),
-        };
+    };
+    process.on("unhandledRejection", onRejection);
+    try {
+        return await state.withLocalStorage(() => run(program, options));
+    } catch (err) {
+        if (err && typeof err === "object") {
+            failures.add(err);
+        }
+        await new Promise((resolve) => setImmediate(resolve)); // let the echoes arrive while we listen
+        throw err;
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+async function run(
+    program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
+    options: SynthesizeOptions,
+): Promise<Synthesis> {
+    const monitor = new RecordingMonitor(mocksFor(options));
+    settings.setMockOptions(monitor, options.project, options.stack, options.preview ?? false, "organization");
+    Object.assign(state.getStore(), {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: true,
+        supportsInvokeTransforms: true,
     });
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+    const outputs = (await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {})) ?? {};
+    await settings.waitForRPCs();
+    return {
+        project: options.project,
+        stack: options.stack,
+        resources: monitor.records,
+        invokes: monitor.invokes,
+        outputs: await resolveOutputs(outputs),
+    };
 }
 
 async function resolveOutputs(value: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -38,10 +38,9 @@ function staticBusybox(): boolean {
     return fs.existsSync(BUSYBOX) && !fs.readFileSync(BUSYBOX).includes("/ld-linux");
 }
 
-/** True when `.ci/services start` ran (CI): then the suite must run, not skip. */
+/** True when CI asks for the real-image specs (.ci/run sets IMMUTABLE_REQUIRE_REAL_IMAGES=1 after `.ci/services start`): then they must run, not skip. */
 function servicesStarted(): boolean {
-    return process.env.IMMUTABLE_REQUIRE_REAL_IMAGES === "1"
-        || fs.existsSync(path.join(process.env.IMMUTABLE_SERVICES_DIR || "/tmp/immutable-services", "registry-aws.pid"));
+    return process.env.IMMUTABLE_REQUIRE_REAL_IMAGES === "1";
 }
 
 /** Why the suite cannot run here, or undefined. */
