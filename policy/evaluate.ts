@@ -9,7 +9,10 @@
  * Speed (a 10k-resource audit): each resource type gets a handler over the policies that judge that type,
  * built once per pack config; and a resource whose inputs are plain JSON (no secret, asset or unknown) may
  * skip the request round trip, because the analyzer's deserialization is then a plain copy and its
- * unknown-checking proxy never fires. test/policy/engine.spec.ts checks that the shortcut and the
+ * unknown-checking proxy never fires. A reader that has already walked a resource's property maps says so
+ * (`plainJson`), and the evaluator does not walk them again. On that path the policies of a resource type
+ * are listed once, and stack policies see parents and dependencies resolved when first read (the pack's
+ * stack rules read types and props only). test/policy/engine.spec.ts checks that the shortcut and the
  * analyzer path give the same verdicts. test/policy/packServer.spec.ts checks both against the real pack
  * process over gRPC.
  *
@@ -47,6 +50,12 @@ export interface EvaluatedResource {
     outputs?: Record<string, unknown>;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
+    /**
+     * Set by a reader that has walked `inputs` and `outputs` value by value and found plain JSON only (no
+     * secret, asset, archive or resource-reference signature, no unknown): the evaluator then skips its own
+     * walk. Unset or false: the evaluator checks for itself.
+     */
+    plainJson?: boolean;
 }
 
 /** One violation, as the engine reports it (the message without the rule description the engine prepends). */
@@ -134,6 +143,16 @@ export interface PolicySet {
      * analyzer's request round trip; see {@link isPlainJson}.
      */
     direct: boolean;
+    /** Per resource type: the enabled resource policies that judge it, ready for the plain-JSON path (built on first use). */
+    directByType: Map<string, DirectPolicy[]>;
+}
+
+/** A resource policy as the plain-JSON path calls it: its level resolved once. */
+interface DirectPolicy {
+    name: string;
+    description: string;
+    level: "advisory" | "mandatory";
+    policy: { validateResource: (args: unknown, report: (message: string, urn?: string) => void) => unknown };
 }
 
 /**
@@ -173,6 +192,7 @@ export function policySet(
         stack: stackPolicies.length > 0 ? server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "advisory", stackPolicies) : undefined,
         stackPropsTypes,
         direct,
+        directByType: new Map(),
         descriptions: new Map(policies.map((p) => [p.name, p.description])),
     };
 }
@@ -384,34 +404,205 @@ export function setDirectPath(on: boolean): void {
     directPath = on;
 }
 
-const NO_CONFIG = () => ({});
+// Shared empty objects of the plain-JSON path (frozen: policies only read what they are handed).
+const EMPTY: Record<string, never> = Object.freeze({}) as Record<string, never>;
+const NO_CONFIG = () => EMPTY;
 const NO_DEPENDENCIES: readonly unknown[] = Object.freeze([]);
 // The pack's policies never call isType/asType (they dispatch on args.type); the analyzer's answer for them
 // depends on SDK classes the pack does not load.
 const IS_TYPE = () => false;
 const AS_TYPE = () => undefined;
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
+const notApplicable = (reason?: string): never => {
+    throw new Error(reason ?? "Policy does not apply");
+};
+
+function levelOf(policy: Policy): "advisory" | "mandatory" {
+    return policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+}
+
+function directPolicies(set: PolicySet, type: string): DirectPolicy[] {
+    let list = set.directByType.get(type);
+    if (!list) {
+        list = policiesFor(set, type).map((p) => ({
+            name: p.name,
+            description: p.description,
+            level: levelOf(p),
+            policy: p as unknown as DirectPolicy["policy"],
+        }));
+        set.directByType.set(type, list);
+    }
+    return list;
+}
+
+/**
+ * The args of a resource policy on the plain-JSON path: the resource's own fields, and the analyzer's
+ * other fields (the same for every resource here) from the prototype.
+ */
+class DirectArgs {
+    constructor(readonly type: string, readonly props: Record<string, unknown>, readonly urn: string, readonly name: string) {}
+
+    get opts(): Record<string, never> {
+        return EMPTY;
+    }
+
+    get stackTags(): ReadonlyMap<string, string> {
+        return NO_TAGS;
+    }
+
+    get getConfig(): () => Record<string, never> {
+        return NO_CONFIG;
+    }
+
+    get isType(): () => boolean {
+        return IS_TYPE;
+    }
+
+    get asType(): () => undefined {
+        return AS_TYPE;
+    }
+
+    get notApplicable(): (reason?: string) => never {
+        return notApplicable;
+    }
+}
+
+/** Where the plain-JSON path reports violations: one reporter for the whole evaluation, told which resource and policy run. */
+class DirectReporter {
+    resource: EvaluatedResource | undefined;
+    policy: DirectPolicy | undefined;
+
+    constructor(private readonly found: Violation[]) {}
+
+    readonly report = (message: string, urn?: string): void => {
+        const p = this.policy!;
+        this.found.push({ policy: p.name, urn: urn || this.resource!.urn, enforcementLevel: p.level, message: message || p.description });
+    };
+}
 
 /**
  * Runs the pack's policies on plain-JSON inputs the way the analyzer's handler does: each enabled policy in
  * turn, the policy's level, the reported message (the analyzer prepends the description; we keep the
- * message), a thrown error making the resource not judged by that policy.
+ * message), a thrown error making the resource not judged by that policy. The policies run one after
+ * another and only read their args, so the resource's policies share one args object.
  */
-function judgeDirect(set: PolicySet, r: EvaluatedResource, found: Violation[], failed: Array<[string, string]>): void {
-    for (const p of policiesFor(set, r.type)) {
-        const policy = p as unknown as { validateResource: (args: unknown, report: (m: string, urn?: string) => void) => unknown; enforcementLevel?: string };
-        const level = (policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate") ? "mandatory" : "advisory";
-        const args = {
-            type: r.type, props: r.inputs ?? {}, urn: r.urn, name: r.name, opts: {}, stackTags: NO_TAGS,
-            getConfig: NO_CONFIG,
-            isType: IS_TYPE, asType: AS_TYPE,
-            notApplicable: (reason?: string) => { throw new Error(reason ?? "Policy does not apply"); },
-        };
+function judgeDirect(set: PolicySet, r: EvaluatedResource, reporter: DirectReporter, failed: Array<[string, string]>): void {
+    const policies = directPolicies(set, r.type);
+    if (policies.length === 0) {
+        return;
+    }
+    const args = new DirectArgs(r.type, r.inputs ?? {}, r.urn, r.name);
+    reporter.resource = r;
+    for (const p of policies) {
+        reporter.policy = p;
         try {
-            policy.validateResource(args, (message, urn) => found.push({ policy: p.name, urn: urn || r.urn, enforcementLevel: level, message: message || p.description }));
+            p.policy.validateResource(args, reporter.report);
         } catch (err) {
             failed.push([p.name, String((err as Error)?.message ?? err).replace(/\s+/g, " ").trim()]);
         }
+    }
+    reporter.resource = undefined;
+    reporter.policy = undefined;
+}
+
+/** What a stack policy's resource links to: resolved from URNs on first read. */
+interface Links {
+    parent: StackPolicyResource | undefined;
+    dependencies: StackPolicyResource[];
+    propertyDependencies: Record<string, StackPolicyResource[]>;
+}
+
+/** The resources of one stack evaluation by URN, built on first use (a map of every resource is not free). */
+class StackGraph {
+    #byUrn: Map<string, StackPolicyResource> | undefined;
+
+    constructor(private readonly all: StackPolicyResource[]) {}
+
+    get(urn: string): StackPolicyResource | undefined {
+        if (!this.#byUrn) {
+            this.#byUrn = new Map();
+            for (const r of this.all) {
+                this.#byUrn.set(r.urn, r);
+            }
+        }
+        return this.#byUrn.get(urn);
+    }
+
+    /** The resources of `urns` (URNs of no resource of the stack are left out, as the analyzer does). */
+    resolve(urns: readonly string[]): StackPolicyResource[] {
+        const out: StackPolicyResource[] = [];
+        for (const urn of urns) {
+            const found = this.get(urn);
+            if (found) {
+                out.push(found);
+            }
+        }
+        return out;
+    }
+}
+
+/**
+ * A resource as the stack policies see it on the plain-JSON path: the analyzer's PolicyResource (type,
+ * props, urn, name, opts, isType, asType, parent, dependencies, propertyDependencies), with parent and
+ * dependencies resolved to resources when first read (the same objects on every read). The pack's stack
+ * rules read types and props only, so a large stack does not pay for resolving every URN.
+ */
+class StackPolicyResource {
+    readonly type: string;
+    readonly props: Record<string, unknown>;
+    readonly urn: string;
+    readonly name: string;
+    readonly #resource: EvaluatedResource;
+    readonly #graph: StackGraph;
+    #links: Links | undefined;
+
+    constructor(resource: EvaluatedResource, props: Record<string, unknown>, graph: StackGraph) {
+        this.type = resource.type;
+        this.props = props;
+        this.urn = resource.urn;
+        this.name = resource.name;
+        this.#resource = resource;
+        this.#graph = graph;
+    }
+
+    get opts(): Record<string, never> {
+        return EMPTY;
+    }
+
+    get isType(): () => boolean {
+        return IS_TYPE;
+    }
+
+    get asType(): () => undefined {
+        return AS_TYPE;
+    }
+
+    get parent(): StackPolicyResource | undefined {
+        return this.#resolved().parent;
+    }
+
+    get dependencies(): StackPolicyResource[] {
+        return this.#resolved().dependencies;
+    }
+
+    get propertyDependencies(): Record<string, StackPolicyResource[]> {
+        return this.#resolved().propertyDependencies;
+    }
+
+    #resolved(): Links {
+        if (!this.#links) {
+            const r = this.#resource;
+            const propertyDependencies: Record<string, StackPolicyResource[]> = {};
+            for (const k in r.propertyDependencies ?? {}) {
+                propertyDependencies[k] = this.#graph.resolve(r.propertyDependencies![k]);
+            }
+            this.#links = {
+                parent: r.parent ? this.#graph.get(r.parent) : undefined,
+                dependencies: r.dependencies && r.dependencies.length > 0 ? this.#graph.resolve(r.dependencies) : (NO_DEPENDENCIES as StackPolicyResource[]),
+                propertyDependencies,
+            };
+        }
+        return this.#links;
     }
 }
 
@@ -428,37 +619,20 @@ function judgeStackDirect(
     found: Violation[],
     notJudged: NotJudged,
 ): void {
-    const byUrn = new Map<string, any>();
-    const policyResources = resources.map((r) => {
-        const pr = {
-            type: r.type, props: propsOf(r), urn: r.urn, name: r.name, opts: {},
-            parent: undefined as unknown, dependencies: NO_DEPENDENCIES as unknown[], propertyDependencies: {} as Record<string, unknown[]>,
-            isType: IS_TYPE, asType: AS_TYPE,
-        };
-        byUrn.set(r.urn, pr);
-        return pr;
-    });
-    resources.forEach((r, i) => {
-        const pr = policyResources[i];
-        if (r.parent && byUrn.has(r.parent)) {
-            pr.parent = byUrn.get(r.parent);
-        }
-        if (r.dependencies && r.dependencies.length > 0) {
-            pr.dependencies = r.dependencies.map((d) => byUrn.get(d)).filter((d) => d);
-        }
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            pr.propertyDependencies[k] = urns.map((d) => byUrn.get(d)).filter((d) => d);
-        }
-    });
+    const policyResources: StackPolicyResource[] = new Array(resources.length);
+    const graph = new StackGraph(policyResources);
+    for (let i = 0; i < resources.length; i++) {
+        policyResources[i] = new StackPolicyResource(resources[i], propsOf(resources[i]), graph);
+    }
     for (const p of set.policies) {
         if (!("validateStack" in p)) {
             continue;
         }
-        const policy = p as unknown as { validateStack: (args: unknown, report: (m: string, urn?: string) => void) => unknown; enforcementLevel?: string };
-        const level = policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+        const policy = p as unknown as { validateStack: (args: unknown, report: (m: string, urn?: string) => void) => unknown };
+        const level = levelOf(p);
         try {
             policy.validateStack(
-                { resources: policyResources, getConfig: NO_CONFIG, stackTags: NO_TAGS, notApplicable: (reason?: string) => { throw new Error(reason ?? "Policy does not apply"); } },
+                { resources: policyResources, getConfig: NO_CONFIG, stackTags: NO_TAGS, notApplicable },
                 (message, urn) => found.push({ policy: p.name, urn: urn || stackUrn || undefined, enforcementLevel: level, message: message || p.description }),
             );
         } catch (err) {
@@ -480,7 +654,9 @@ export async function evaluatePack(resources: EvaluatedResource[], options_: Eva
 /** Judges `resources` with any set of policies, as the engine would (evaluatePack with the pack's). */
 export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResource[], options_: EvaluateOptions = {}): Promise<Verdict> {
     const preview = options_.preview ?? false;
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    // Resources by URN, for provider references of the analyzer path (built on first use).
+    let byUrnMap: Map<string, EvaluatedResource> | undefined;
+    const byUrn = () => (byUrnMap ??= new Map(resources.map((r) => [r.urn, r])));
     const providers = new Map<string, unknown>();
     const violations: Violation[] = [];
     const notJudged = new NotJudged();
@@ -500,7 +676,10 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
         return true;
     };
 
-    for (const r of resources) {
+    const failed: Array<[string, string]> = [];
+    const reporter = new DirectReporter(violations);
+    for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
         if (r.type === STACK_TYPE || isProvider(r)) {
             continue;
         }
@@ -509,12 +688,13 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
             judged++;
             continue;
         }
-        if (a.direct && directPath && isPlainJson(r.inputs ?? {})) {
-            const failed: Array<[string, string]> = [];
-            judgeDirect(a, r, violations, failed);
-            failed.forEach(([policy, why]) => notJudged.add(r.urn, policy, why));
+        if (a.direct && directPath && (r.plainJson === true || isPlainJson(r.inputs ?? {}))) {
+            judgeDirect(a, r, reporter, failed);
             if (failed.length === 0) {
                 judged++;
+            } else {
+                failed.forEach(([policy, why]) => notJudged.add(r.urn, policy, why));
+                failed.length = 0;
             }
             continue;
         }
@@ -524,7 +704,7 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
         req.setName(r.name);
         req.setProperties(struct(r.inputs));
         req.setOptions(options(r));
-        const provider = providerMessage(r, byUrn, providers);
+        const provider = providerMessage(r, byUrn(), providers);
         if (provider) {
             req.setProvider(provider);
         }
@@ -556,8 +736,9 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
     }
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn ?? "";
     const readsProps = a.stackPropsTypes;
-    const propsOf = (r: EvaluatedResource) => (!readsProps || readsProps.has(r.type) ? (r.outputs ?? r.inputs ?? {}) : {});
-    if (a.direct && directPath && resources.every((r) => isPlainJson(propsOf(r)))) {
+    // Props the stack policies never read are sent empty (one shared empty object on the plain-JSON path).
+    const propsOf = (r: EvaluatedResource) => (!readsProps || readsProps.has(r.type) ? (r.outputs ?? r.inputs ?? {}) : EMPTY);
+    if (a.direct && directPath && resources.every((r) => r.plainJson === true || isPlainJson(propsOf(r)))) {
         judgeStackDirect(a, resources, propsOf, stackUrn, violations, notJudged);
         return { judged, violations, notJudged: notJudged.list() };
     }
@@ -579,7 +760,7 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
             d.setUrnsList(urns);
             deps.set(k, d);
         }
-        const provider = providerMessage(r, byUrn, providers);
+        const provider = providerMessage(r, byUrn(), providers);
         if (provider) {
             m.setProvider(provider);
         }

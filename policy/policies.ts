@@ -4,7 +4,7 @@
  * Config: the rule's defaults, then what the engine passes (`args.getConfig()`), then an offline override
  * (the evaluator has no engine to call `configure`, so it passes the --policy-pack-config values here).
  */
-import type { Policy, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { EnforcementLevel, Rule, StackResource } from "./rule";
 
 /** Level and properties for one rule, as resolved from a pack config. */
@@ -13,8 +13,13 @@ export interface RuleSettings {
     properties?: Record<string, unknown>;
 }
 
-function report(reportViolation: ReportViolation): (message: string, urn?: string) => void {
-    return (message, urn) => reportViolation(message, urn);
+function isEmpty(record: Record<string, unknown>): boolean {
+    for (const key in record) {
+        if (Object.hasOwn(record, key)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /** The CrossGuard policy of one rule. `settings` are given offline only. */
@@ -30,7 +35,7 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
     // engine passes nothing (always offline), per call otherwise.
     const merged = { ...rule.defaults, ...settings?.properties };
     const configOf = (engine: Record<string, unknown>) =>
-        Object.keys(engine).length === 0 ? merged : { ...rule.defaults, ...engine, ...settings?.properties };
+        isEmpty(engine) ? merged : { ...rule.defaults, ...engine, ...settings?.properties };
     if (rule.kind === "resource") {
         const types = new Set(rule.resourceTypes);
         const policy: ResourceValidationPolicy = {
@@ -39,7 +44,7 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
                 if (!types.has(args.type)) {
                     return;
                 }
-                rule.validate(args.type, args.props, configOf(args.getConfig<Record<string, unknown>>()), report(reportViolation));
+                rule.validate(args.type, args.props, configOf(args.getConfig<Record<string, unknown>>()), reportViolation);
             },
         };
         return policy;
@@ -47,7 +52,7 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
     const policy: StackValidationPolicy = {
         ...base,
         validateStack: (args, reportViolation) => {
-            rule.validateStack(args.resources as unknown as StackResource[], configOf(args.getConfig<Record<string, unknown>>()), report(reportViolation));
+            rule.validateStack(args.resources as unknown as StackResource[], configOf(args.getConfig<Record<string, unknown>>()), reportViolation);
         },
     };
     return policy;

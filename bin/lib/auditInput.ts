@@ -88,8 +88,10 @@ export function parseAuditDocument(input: Buffer | string, label: string, rawByt
     } catch (err: any) {
         throw new InputError(`${label}: ${describeJsonError(text, err)}`);
     }
-    // Secrets in the signature form exist only when the signature key does: otherwise skip the walk.
-    return fromJson(doc, label, { secrets: text.includes(SIG_KEY), masked: text.includes(`"${MASKED_SECRET}"`) });
+    // Secrets in the signature form exist only when the signature key does: otherwise skip the walk. Masked
+    // secrets ("[secret]") exist only in previews: the text is searched for them only then.
+    const preview = isObject(doc) && !("deployment" in doc || "checkpoint" in doc) && "steps" in doc;
+    return fromJson(doc, label, { secrets: text.includes(SIG_KEY), masked: preview && text.includes(`"${MASKED_SECRET}"`) });
 }
 
 function decodeText(bytes: Buffer, label: string): string {
@@ -287,19 +289,29 @@ function optionalString(state: Record<string, unknown>, key: string, at: () => s
     return v as string;
 }
 
-function propertyMap(state: Record<string, unknown>, key: string, at: () => string, o: ReadOptions): Record<string, unknown> {
+/**
+ * A property map, its secrets rewritten to the wire format. When the map is walked (the document may hold
+ * secrets), the walk also tells whether the map is plain JSON for the evaluator (see {@link Walk}).
+ */
+function propertyMap(state: Record<string, unknown>, key: string, at: () => string, o: ReadOptions, walk: Walk): Record<string, unknown> {
     const v = state[key];
     if (v === undefined || v === null) return {};
     if (!isObject(v)) o.fail(`${key} must be an object, got ${kindOf(v)}`, `${at()}.${key}`);
-    return (o.secrets || o.masked ? decodeSecrets(v, () => `${at()}.${key}`, o.fail, o.masked) : v) as Record<string, unknown>;
+    if (!(o.secrets || o.masked)) {
+        walk.walked = false;
+        return v as Record<string, unknown>;
+    }
+    walk.key = key;
+    return decodeSecrets(v, o.fail, o.masked, walk) as Record<string, unknown>;
 }
 
-function urnList(v: unknown, where: () => string, fail: Fail): string[] {
+/** A list of URNs; `at()` + `suffix` names it in errors. */
+function urnList(v: unknown, at: () => string, suffix: string, fail: Fail): string[] {
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, where());
+    if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, `${at()}${suffix}`);
     const list = v as unknown[];
     for (let j = 0; j < list.length; j++) {
-        if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${where()}[${j}]`);
+        if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${at()}${suffix}[${j}]`);
     }
     return list as string[];
 }
@@ -339,61 +351,110 @@ function readState(state: Record<string, unknown>, at: () => string, o: ReadOpti
     if (propDepsRaw !== undefined && propDepsRaw !== null) {
         if (!isObject(propDepsRaw)) fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at()}.propertyDependencies`);
         for (const k in propDepsRaw as Record<string, unknown>) {
-            propertyDependencies[k] = urnList((propDepsRaw as Record<string, unknown>)[k], () => `${at()}.propertyDependencies.${k}`, fail);
+            propertyDependencies[k] = urnList((propDepsRaw as Record<string, unknown>)[k], at, `.propertyDependencies.${k}`, fail);
         }
     }
+    // Read in the order of the fields below (the first defect found is the one reported).
+    const parent = optionalString(state, "parent", at, fail);
+    const provider = optionalString(state, "provider", at, fail);
+    const walk: Walk = { walked: true, special: false, at, key: "" };
+    const inputs = propertyMap(state, "inputs", at, o, walk);
+    const outputs = propertyMap(state, "outputs", at, o, walk);
     return {
         urn: urn as string,
         type: type as string,
         name: name as string,
         custom: custom === undefined ? !(type as string).startsWith("pulumi:pulumi:") && state.id !== undefined : (custom as boolean),
-        parent: optionalString(state, "parent", at, fail),
-        provider: optionalString(state, "provider", at, fail),
-        inputs: propertyMap(state, "inputs", at, o),
-        outputs: propertyMap(state, "outputs", at, o),
-        dependencies: urnList(state.dependencies, () => `${at()}.dependencies`, fail),
+        parent,
+        provider,
+        inputs,
+        outputs,
+        dependencies: urnList(state.dependencies, at, ".dependencies", fail),
         propertyDependencies,
+        // Both maps were walked value by value and hold nothing but plain JSON: the evaluator need not walk them again.
+        plainJson: walk.walked && !walk.special,
     };
 }
 
 /**
- * Rewrites the export's secret encodings into the wire format the evaluator reads (in place: the parsed
- * document is ours). `ciphertext` becomes a secret unknown; `plaintext` (a JSON text) is decoded.
+ * What the secrets walk saw in a resource's property maps. `special`: a signature object (secret, asset,
+ * archive, resource reference) or a string shaped like the engine's unknown sentinels (a UUID; conservative:
+ * any UUID counts). `walked`: false when a map was not walked (the document holds no signature key).
  */
-function decodeSecrets(value: unknown, where: () => string, fail: Fail, masked: boolean): unknown {
-    if (masked && value === MASKED_SECRET) {
-        return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
-    }
-    if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-            const v = value[i];
-            if ((typeof v === "object" && v !== null) || (masked && v === MASKED_SECRET)) value[i] = decodeSecrets(v, where, fail, masked);
+interface Walk {
+    walked: boolean;
+    special: boolean;
+    /** Where the resource is, and the key of the map being walked (for errors). */
+    at: () => string;
+    key: string;
+}
+
+/** True for a string shaped like a UUID (`8-4-4-4-12`): the engine's unknown sentinels are such strings. */
+function uuidShaped(s: string): boolean {
+    return s.length === 36 && s.charCodeAt(8) === 45 && s.charCodeAt(13) === 45 && s.charCodeAt(18) === 45 && s.charCodeAt(23) === 45;
+}
+
+/**
+ * Rewrites the export's secret encodings into the wire format the evaluator reads (in place: the parsed
+ * document is ours). `ciphertext` becomes a secret unknown; `plaintext` (a JSON text) is decoded. Notes in
+ * `walk` whether anything but plain JSON was seen.
+ */
+function decodeSecrets(value: unknown, fail: Fail, masked: boolean, walk: Walk): unknown {
+    if (typeof value === "string") {
+        if (masked && value === MASKED_SECRET) {
+            walk.special = true;
+            return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
         }
+        if (uuidShaped(value)) walk.special = true;
         return value;
     }
     if (typeof value !== "object" || value === null) {
         return value;
     }
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            const v = value[i];
+            if (typeof v === "object" && v !== null) {
+                value[i] = decodeSecrets(v, fail, masked, walk);
+            } else if (typeof v === "string" && ((masked && v === MASKED_SECRET) || uuidShaped(v))) {
+                value[i] = decodeSecrets(v, fail, masked, walk);
+            }
+        }
+        return value;
+    }
     const obj = value as Record<string, unknown>;
-    if (obj[SIG_KEY] === SECRET_SIG) {
+    if (SIG_KEY in obj) {
+        walk.special = true;
+        if (obj[SIG_KEY] !== SECRET_SIG) {
+            // An asset, archive or resource reference: left as it is (the evaluator's analyzer path reads it).
+            return decodeFields(obj, fail, masked, walk);
+        }
         if ("value" in obj) {
-            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(obj.value, where, fail, masked) };
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(obj.value, fail, masked, walk) };
         }
         if (typeof obj.plaintext === "string") {
             let plain: unknown;
             try {
                 plain = JSON.parse(obj.plaintext);
             } catch {
-                return fail("a secret's plaintext is not JSON", where());
+                return fail("a secret's plaintext is not JSON", `${walk.at()}.${walk.key}`);
             }
-            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(plain, where, fail, false) };
+            return { [SIG_KEY]: SECRET_SIG, value: decodeSecrets(plain, fail, false, walk) };
         }
         // `ciphertext` (or nothing readable): the engine would decrypt it, we cannot.
         return { [SIG_KEY]: SECRET_SIG, value: UNKNOWN };
     }
+    return decodeFields(obj, fail, masked, walk);
+}
+
+function decodeFields(obj: Record<string, unknown>, fail: Fail, masked: boolean, walk: Walk): Record<string, unknown> {
     for (const key in obj) {
         const v = obj[key];
-        if ((typeof v === "object" && v !== null) || (masked && v === MASKED_SECRET)) obj[key] = decodeSecrets(v, where, fail, masked);
+        if (typeof v === "object" && v !== null) {
+            obj[key] = decodeSecrets(v, fail, masked, walk);
+        } else if (typeof v === "string" && ((masked && v === MASKED_SECRET) || uuidShaped(v))) {
+            obj[key] = decodeSecrets(v, fail, masked, walk);
+        }
     }
     return obj;
 }

@@ -18,6 +18,12 @@ export interface EvaluatedResource {
     outputs?: Record<string, unknown>;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
+    /**
+     * Set by a reader that has walked `inputs` and `outputs` value by value and found plain JSON only (no
+     * secret, asset, archive or resource-reference signature, no unknown): the evaluator then skips its own
+     * walk. Unset or false: the evaluator checks for itself.
+     */
+    plainJson?: boolean;
 }
 
 /** The enforcement levels a violation can carry. */

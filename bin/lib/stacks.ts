@@ -111,6 +111,12 @@ function loadProgram(): () => Promise<Record<string, unknown>> {
 }
 
 /**
+ * Outputs of the stacks other stacks reference (the build stack), synthesized once per process and mode: they
+ * depend only on the referenced stack's own config and the checkout, never on the referencing stack.
+ */
+const referencedOutputs = new Map<string, Record<string, unknown>>();
+
+/**
  * Synthesizes a shipped stack under mocks. A StackReference to another shipped stack (by its last name
  * segment, e.g. `organization/immutable/build`) resolves to that stack's synthesized outputs.
  */
@@ -122,10 +128,12 @@ export async function synthesizeStack(name: string, options: SynthesizeStackOpti
     if (config[`${project.name}:kind`] !== "build") {
         for (const other of listShippedStacks()) {
             if (other !== name && loadStackConfig(other).config[`${project.name}:kind`] === "build") {
-                if (!cache.has(other)) {
-                    cache.set(other, await synthesizeStack(other, { preview: options.preview, cache }));
+                const key = `${other}${options.preview ? " (preview)" : ""}`;
+                if (!cache.has(key) && !referencedOutputs.has(key)) {
+                    const built = await synthesizeStack(other, { preview: options.preview, cache });
+                    referencedOutputs.set(key, built.outputs);
                 }
-                stackOutputs[other] = cache.get(other)!.outputs;
+                stackOutputs[other] = cache.get(key)?.outputs ?? referencedOutputs.get(key)!;
             }
         }
     }
@@ -138,7 +146,7 @@ export async function synthesizeStack(name: string, options: SynthesizeStackOpti
         stackOutputs,
     });
     if (!options.config || Object.keys(options.config).length === 0) {
-        cache.set(name, result);
+        cache.set(`${name}${options.preview ? " (preview)" : ""}`, result);
     }
     return result;
 }

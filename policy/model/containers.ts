@@ -44,23 +44,32 @@ export const CONTAINER_TYPES: readonly string[] = [
 export class MalformedPropsError extends Error {}
 
 function envList(value: unknown, nameKey = "name"): EnvVar[] {
-    return list(value).map(record).flatMap((e) => {
+    const items = list(value);
+    const out: EnvVar[] = [];
+    for (let i = 0; i < items.length; i++) {
+        const e = record(items[i]);
         const name = e ? str(e[nameKey]) : undefined;
-        if (!e || name === undefined) {
-            return [];
+        if (e && name !== undefined) {
+            out.push({ name, value: str(e.value) });
         }
-        const v = str(e.value);
-        return [{ name, value: v }];
-    });
+    }
+    return out;
 }
 
-function genericContainers(prefix: string, value: unknown, envKey: string): Container[] {
-    return list(value).map(record).flatMap((c, i) => c ? [{
-        path: `${prefix}[${i}]${c.name ? ` (${c.name})` : ""}`,
-        image: str(c.image),
-        env: envList(c[envKey]),
-        exposesRuntime: false,
-    }] : []);
+function genericContainers(prefix: string, value: unknown, envKey: string, out: Container[] = []): Container[] {
+    const items = list(value);
+    for (let i = 0; i < items.length; i++) {
+        const c = record(items[i]);
+        if (c) {
+            out.push({
+                path: `${prefix}[${i}]${c.name ? ` (${c.name})` : ""}`,
+                image: str(c.image),
+                env: envList(c[envKey]),
+                exposesRuntime: false,
+            });
+        }
+    }
+    return out;
 }
 
 let lastText: string | undefined;
@@ -122,10 +131,7 @@ function containersOf(type: string, props: Record<string, any>): Container[] {
         case T.azureContainerApp:
         case T.azureContainerAppJob: {
             const template = record(props.template);
-            return [
-                ...genericContainers("template.initContainers", template?.initContainers, "env"),
-                ...genericContainers("template.containers", template?.containers, "env"),
-            ];
+            return genericContainers("template.containers", template?.containers, "env", genericContainers("template.initContainers", template?.initContainers, "env"));
         }
         default:
             return [];

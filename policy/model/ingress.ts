@@ -29,8 +29,28 @@ export const INGRESS_TYPES: readonly string[] = [
     T.azureSecurityRule,
 ];
 
-function strings(value: unknown): string[] {
-    return list(value).map(str).filter((s): s is string => s !== undefined && s.length > 0);
+/** The non-empty strings of a value (a list or one value), appended to `out`. */
+function strings(value: unknown, out: string[] = []): string[] {
+    const items = list(value);
+    for (let i = 0; i < items.length; i++) {
+        const s = str(items[i]);
+        if (s !== undefined && s.length > 0) {
+            out.push(s);
+        }
+    }
+    return out;
+}
+
+/** The port ranges of port specs (specs that are none are left out). */
+function portRanges(specs: string[]): PortRange[] {
+    const out: PortRange[] = [];
+    for (const spec of specs) {
+        const p = parsePortSpec(spec);
+        if (p !== undefined) {
+            out.push(p);
+        }
+    }
+    return out;
 }
 
 /** AWS: protocol -1/all opens every port whatever fromPort/toPort say. */
@@ -48,13 +68,12 @@ function azureRule(path: string, r: Record<string, any>): IngressRule | undefine
     if (!isOneOf(r.access, "Allow") || !isOneOf(r.direction, "Inbound")) {
         return undefined;
     }
-    const portSpecs = [...strings(r.destinationPortRange), ...strings(r.destinationPortRanges)];
-    const ports = portSpecs.map(parsePortSpec).filter((p): p is PortRange => p !== undefined);
+    const ports = portRanges(strings(r.destinationPortRanges, strings(r.destinationPortRange)));
     return {
         path,
         protocol: protocolClass(r.protocol),
         ports,
-        sources: [...strings(r.sourceAddressPrefix), ...strings(r.sourceAddressPrefixes)],
+        sources: strings(r.sourceAddressPrefixes, strings(r.sourceAddressPrefix)),
     };
 }
 
@@ -63,16 +82,24 @@ export const ingressRules = memoByProps(ingressRulesOf);
 
 function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[] {
     switch (type) {
-        case T.awsSecurityGroup:
-            return list(props.ingress).map(record).flatMap((r, i) =>
-                r ? [awsRule(`ingress[${i}]`, r.protocol, r.fromPort, r.toPort, [...strings(r.cidrBlocks), ...strings(r.ipv6CidrBlocks)])] : []);
+        case T.awsSecurityGroup: {
+            const items = list(props.ingress);
+            const out: IngressRule[] = [];
+            for (let i = 0; i < items.length; i++) {
+                const r = record(items[i]);
+                if (r) {
+                    out.push(awsRule(`ingress[${i}]`, r.protocol, r.fromPort, r.toPort, strings(r.ipv6CidrBlocks, strings(r.cidrBlocks))));
+                }
+            }
+            return out;
+        }
         case T.awsSecurityGroupRule:
             if (!isOneOf(props.type, "ingress")) {
                 return [];
             }
-            return [awsRule("", props.protocol, props.fromPort, props.toPort, [...strings(props.cidrBlocks), ...strings(props.ipv6CidrBlocks)])];
+            return [awsRule("", props.protocol, props.fromPort, props.toPort, strings(props.ipv6CidrBlocks, strings(props.cidrBlocks)))];
         case T.awsVpcIngressRule:
-            return [awsRule("", props.ipProtocol, props.fromPort, props.toPort, [...strings(props.cidrIpv4), ...strings(props.cidrIpv6)])];
+            return [awsRule("", props.ipProtocol, props.fromPort, props.toPort, strings(props.cidrIpv6, strings(props.cidrIpv4)))];
         case T.gcpFirewall: {
             if (truthy(props.disabled) || (props.direction !== undefined && !isOneOf(props.direction, "INGRESS"))) {
                 return [];
@@ -81,20 +108,30 @@ function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[]
             // An ingress firewall with no source at all applies to every source (0.0.0.0/0).
             const noSource = ranges.length === 0 && strings(props.sourceTags).length === 0 && strings(props.sourceServiceAccounts).length === 0;
             const sources = noSource ? ["0.0.0.0/0"] : ranges;
-            return list(props.allows).map(record).flatMap((a, i) => {
-                if (!a) {
-                    return [];
+            const allows = list(props.allows);
+            const out: IngressRule[] = [];
+            for (let i = 0; i < allows.length; i++) {
+                const a = record(allows[i]);
+                if (a) {
+                    const specs = strings(a.ports);
+                    const ports = specs.length === 0 ? [ALL_PORTS] : portRanges(specs);
+                    out.push({ path: `allows[${i}]`, protocol: protocolClass(a.protocol), ports, sources });
                 }
-                const specs = strings(a.ports);
-                const ports = specs.length === 0 ? [ALL_PORTS] : specs.map(parsePortSpec).filter((p): p is PortRange => p !== undefined);
-                return [{ path: `allows[${i}]`, protocol: protocolClass(a.protocol), ports, sources }];
-            });
+            }
+            return out;
         }
-        case T.azureNsg:
-            return list(props.securityRules).map(record).flatMap((r, i) => {
+        case T.azureNsg: {
+            const items = list(props.securityRules);
+            const out: IngressRule[] = [];
+            for (let i = 0; i < items.length; i++) {
+                const r = record(items[i]);
                 const rule = r ? azureRule(`securityRules[${i}]${r.name ? ` (${r.name})` : ""}`, r) : undefined;
-                return rule ? [rule] : [];
-            });
+                if (rule) {
+                    out.push(rule);
+                }
+            }
+            return out;
+        }
         case T.azureSecurityRule: {
             const rule = azureRule("", props);
             return rule ? [rule] : [];

@@ -57,24 +57,58 @@ export interface SourceVerdict {
     source: string;
 }
 
+/** Parsed CIDRs by text (sources and allowed ranges repeat across a stack). Shared: read-only. */
+const cidrCache = new Map<string, Cidr | undefined>();
+const CACHE_LIMIT = 4096;
+
+function cachedCidr(text: string): Cidr | undefined {
+    if (cidrCache.has(text)) {
+        return cidrCache.get(text);
+    }
+    const cidr = parseCidr(text);
+    if (cidrCache.size >= CACHE_LIMIT) {
+        cidrCache.clear();
+    }
+    cidrCache.set(text, cidr);
+    return cidr;
+}
+
+/**
+ * What a source is, whatever the allowed ranges: `true` an internet keyword, `false` not an address or an
+ * address in a non-public block, else its (public) CIDR. Memoized per source text.
+ */
+const sourceCache = new Map<string, boolean | Cidr>();
+
+function classify(source: string): boolean | Cidr {
+    let kind = sourceCache.get(source);
+    if (kind !== undefined) {
+        return kind;
+    }
+    if (INTERNET_KEYWORDS.includes(source.trim().toLowerCase())) {
+        kind = true;
+    } else {
+        const cidr = cachedCidr(source);
+        kind = !cidr || PARSED_NON_PUBLIC.some((block) => cidrWithin(cidr, block)) ? false : cidr;
+    }
+    if (sourceCache.size >= CACHE_LIMIT) {
+        sourceCache.clear();
+    }
+    sourceCache.set(source, kind);
+    return kind;
+}
+
 /**
  * True when `source` reaches the instance from the internet and is not inside one of `allowed`.
  * Things that are not addresses (security group ids, prefix list ids, service tags such as
  * `VirtualNetwork`) are not internet sources.
  */
 export function isInternetSource(source: string, allowed: readonly string[] = []): boolean {
-    if (INTERNET_KEYWORDS.includes(source.trim().toLowerCase())) {
-        return true;
-    }
-    const cidr = parseCidr(source);
-    if (!cidr) {
-        return false;
-    }
-    if (PARSED_NON_PUBLIC.some((block) => cidrWithin(cidr, block))) {
-        return false;
+    const kind = classify(source);
+    if (typeof kind === "boolean") {
+        return kind;
     }
     return !allowed.some((a) => {
-        const outer = parseCidr(a);
-        return outer !== undefined && cidrWithin(cidr, outer);
+        const outer = cachedCidr(a);
+        return outer !== undefined && cidrWithin(kind, outer);
     });
 }

@@ -88,19 +88,25 @@ export function tagMap(value: unknown): Record<string, string> {
  * Memoizes a normalizer per props object. Several rules judge the same resource in turn; when they are
  * handed the same props object (the offline evaluator's plain-JSON path), the shape is built once. The
  * analyzer hands each policy its own copy, so there the cache simply misses. Shapes are read-only.
+ *
+ * The cache holds the last props object only: the rules of one resource run one after another, and a
+ * shape kept per props object for the whole evaluation would only add to the garbage collector's work.
  */
 export function memoByProps<T>(normalize: (type: string, props: Record<string, any>) => T): (type: string, props: Record<string, any>) => T {
-    const cache = new WeakMap<object, T>();
+    let lastProps: object | undefined;
+    let lastType: string | undefined;
+    let lastShape: T | undefined;
     return (type, props) => {
         if (props === null || typeof props !== "object") {
             return normalize(type, props);
         }
-        const hit = cache.get(props);
-        if (hit !== undefined) {
-            return hit;
+        if (props === lastProps && type === lastType) {
+            return lastShape as T;
         }
         const shape = normalize(type, props);
-        cache.set(props, shape);
+        lastProps = props;
+        lastType = type;
+        lastShape = shape;
         return shape;
     };
 }

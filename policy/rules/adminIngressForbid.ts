@@ -1,6 +1,6 @@
 import { INGRESS_TYPES, ingressRules } from "../model/ingress";
 import { isInternetSource } from "../model/internet";
-import { ProtocolClass, rangeContains } from "../model/ports";
+import { ProtocolClass, rangeContains, type PortRange } from "../model/ports";
 import { Family, schema, type ResourceRule } from "../rule";
 
 /** Config of admin-ingress-forbid. */
@@ -37,7 +37,7 @@ export const adminIngressForbid: ResourceRule<AdminIngressConfig> = {
             if (rule.protocol === ProtocolClass.Other) {
                 continue;
             }
-            const open = ports.filter((p) => rule.ports.some((r) => rangeContains(r, p)));
+            const open = openPorts(ports, rule.ports);
             if (open.length === 0) {
                 continue;
             }
@@ -50,3 +50,17 @@ export const adminIngressForbid: ResourceRule<AdminIngressConfig> = {
         }
     },
 };
+
+/** The ports of `ports` that one of `ranges` opens (in the order of `ports`). */
+function openPorts(ports: number[], ranges: PortRange[]): number[] {
+    const open: number[] = [];
+    for (const p of ports) {
+        for (const r of ranges) {
+            if (rangeContains(r, p)) {
+                open.push(p);
+                break;
+            }
+        }
+    }
+    return open;
+}

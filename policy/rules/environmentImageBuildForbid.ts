@@ -33,7 +33,8 @@ export const environmentImageBuildForbid: StackRule<EnvironmentBuildConfig> = {
         imageBuildTypes: { type: "array", items: { type: "string" }, description: "Resource types that build an image." },
     }, { buildStacks: ["build"], imageBuildTypes: DEFAULT_BUILD_TYPES }),
     validateStack(resources, config, report) {
-        for (const r of resources) {
+        for (let i = 0; i < resources.length; i++) {
+            const r = resources[i];
             if (!config.imageBuildTypes.includes(r.type)) {
                 continue;
             }

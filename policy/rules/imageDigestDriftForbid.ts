@@ -11,7 +11,7 @@ export interface DigestDriftConfig {
 
 /** The image name shared by every registry's copy: the repository's last path segment. */
 export function imageName(repository: string): string {
-    return repository.split("/").pop()!;
+    return repository.slice(repository.lastIndexOf("/") + 1);
 }
 
 /** One digest per image and slot across every cloud of the stack. */
@@ -32,7 +32,8 @@ export const imageDigestDriftForbid: StackRule<DigestDriftConfig> = {
     validateStack(resources, config, report) {
         // image name -> cloud -> digest -> first resource urn running it
         const seen = new Map<string, Map<string, Map<string, string>>>();
-        for (const r of resources) {
+        for (let i = 0; i < resources.length; i++) {
+            const r = resources[i];
             const cloud = cloudOf(r.type);
             if (!cloud || !CONTAINER_TYPES.includes(r.type)) {
                 continue;
