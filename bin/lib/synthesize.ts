@@ -189,7 +189,7 @@ export async function synthesize(
     // positions the mock monitor never reads). Under ts-node each capture goes through source-map-support's
     // prepareStackTrace, which makes a synthesis about 3x slower; V8's own formatting is used meanwhile.
     const prepareStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     try {
         return await state.withLocalStorage(() => run(program, options));
     } catch (err) {
