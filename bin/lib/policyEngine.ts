@@ -6,45 +6,12 @@
  */
 import * as path from "node:path";
 
-/** A resource as the evaluator takes it: property maps in the engine's wire format. */
-export interface EvaluatedResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom?: boolean;
-    parent?: string;
-    provider?: string;
-    inputs: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-    dependencies?: string[];
-    propertyDependencies?: Record<string, string[]>;
-    /**
-     * Set by a reader that has walked `inputs` and `outputs` value by value and found plain JSON only (no
-     * secret, asset, archive or resource-reference signature, no unknown): the evaluator then skips its own
-     * walk. Unset or false: the evaluator checks for itself.
-     */
-    plainJson?: boolean;
-}
+// The evaluator's own types (type-only: erased at run time, so the pack still loads lazily).
+import type { EvaluatedResource, Verdict, Violation } from "../../policy/evaluate";
+export type { EvaluatedResource, Verdict, Violation };
 
 /** The enforcement levels a violation can carry. */
 export type EnforcementLevel = "advisory" | "mandatory";
-
-/** One policy violation. */
-export interface Violation {
-    policy: string;
-    urn?: string;
-    enforcementLevel: EnforcementLevel;
-    message: string;
-}
-
-/** What the pack says about a set of resources. */
-export interface Verdict {
-    /** Resources the pack judged. */
-    judged: number;
-    violations: Violation[];
-    /** Resources the pack could not judge, with the reason (reported, never dropped). */
-    notJudged: Array<{ urn: string; reason: string }>;
-}
 
 /** The pack config of `--policy-pack-config` (policy name or "all" to a level or to a config object). */
 export type PackConfig = Record<string, unknown>;
