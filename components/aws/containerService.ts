@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { isKnown, type SlotPlan, type SlotRelease, Slot, SLOTS, slotPlan } from "../release/slots";
+import { isKnown, type SlotRelease, Slot, SLOTS, slotPlan, slotVersions, slotWeights } from "../release/slots";
 import { Validator } from "../release/validation";
 import { CONTAINER_NAME, containerDefinitions, tmpVolumeName } from "./containerDefinition";
 
@@ -336,8 +336,8 @@ export class AwsContainerService extends pulumi.ComponentResource {
             .all([base, plan])
             .apply(([b, p]) => Object.fromEntries(p.slots.map((s) => [s, `${b}/?${SLOT_QUERY_KEY}=${s}`])));
         this.liveSlot = plan.apply((p) => p.live);
-        this.trafficWeights = plan.apply((p) => weightsOf(p));
-        this.slotVersions = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, p.releases[s]!.version])));
+        this.trafficWeights = plan.apply(slotWeights);
+        this.slotVersions = plan.apply(slotVersions);
         this.registerOutputs({
             url: this.url,
             smokeTestUrls: this.smokeTestUrls,
@@ -358,10 +358,6 @@ export class AwsContainerService extends pulumi.ComponentResource {
             logGroup: this.logGroup,
         });
     }
-}
-
-function weightsOf(p: SlotPlan): Record<string, number> {
-    return Object.fromEntries(p.slots.map((s) => [s, p.weights[s] ?? 0]));
 }
 
 /** Checks the secret references and returns each one's `valueFrom`. */

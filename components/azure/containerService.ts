@@ -17,7 +17,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
 import { parseImageRef } from "../release/imageRef";
 import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan } from "../release/slots";
+import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan, slotVersions, slotWeights } from "../release/slots";
 import { Validator } from "../release/validation";
 
 const COMPONENT = "AzureContainerService";
@@ -194,8 +194,8 @@ export class AzureContainerService extends pulumi.ComponentResource {
         this.url = pulumi.interpolate`https://${fqdn}`;
         this.smokeTestUrls = pulumi.all([fqdn, plan]).apply(([host, p]) => Object.fromEntries(p.slots.map((s) => [s, labelUrl(host, s)])));
         this.liveSlot = plan.apply((p) => p.live);
-        this.trafficWeights = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, p.weights[s] ?? 0])));
-        this.slotVersions = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, p.releases[s]!.version])));
+        this.trafficWeights = plan.apply(slotWeights);
+        this.slotVersions = plan.apply(slotVersions);
         this.revisionNames = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, revisionOf(p, s)])));
         this.registerOutputs({
             url: this.url,

@@ -13,7 +13,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan } from "../release/slots";
+import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan, slotVersions, slotWeights } from "../release/slots";
 import { Validator } from "../release/validation";
 
 const COMPONENT = "GcpContainerService";
@@ -167,8 +167,8 @@ export class GcpContainerService extends pulumi.ComponentResource {
             .all([this.service.uri, plan])
             .apply(([uri, p]) => Object.fromEntries(p.slots.map((s) => [s, tagUrl(uri, s)])));
         this.liveSlot = plan.apply((p) => p.live);
-        this.trafficWeights = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, p.weights[s] ?? 0])));
-        this.slotVersions = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, p.releases[s]!.version])));
+        this.trafficWeights = plan.apply(slotWeights);
+        this.slotVersions = plan.apply(slotVersions);
         this.revisionNames = plan.apply((p) => Object.fromEntries(p.slots.map((s) => [s, revisionOf(p, s)])));
         this.registerOutputs({
             url: this.url,

@@ -70,6 +70,16 @@ export interface SlotPlan {
     template: Slot;
 }
 
+/** Traffic percent per slot holding a release (the `trafficWeights` output of every service). */
+export function slotWeights(plan: SlotPlan): Record<string, number> {
+    return Object.fromEntries(plan.slots.map((s) => [s, plan.weights[s] ?? 0]));
+}
+
+/** The release version per slot holding a release (the `slotVersions` output of every service). */
+export function slotVersions(plan: SlotPlan): Record<string, string> {
+    return Object.fromEntries(plan.slots.map((s) => [s, plan.releases[s]!.version]));
+}
+
 /** Plain slot input, after Outputs are resolved. */
 export interface PlainSlots {
     blue?: { version?: unknown; image?: unknown };

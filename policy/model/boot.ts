@@ -4,7 +4,7 @@
  * and the `startup-script` / `user-data` metadata keys, Azure `customData` and `userData` (base64) on VMs
  * and scale sets. Base64 is decoded where the API wants it; binary (gzip) content is left as it is.
  */
-import { T } from "./types";
+import { T, VM_TYPES } from "./types";
 import { decodeBase64, memoByProps, record, str } from "./values";
 
 /** One boot script, decoded. */
@@ -15,15 +15,7 @@ export interface BootScript {
 }
 
 /** The resource types this normalizer reads. */
-export const BOOT_TYPES: readonly string[] = [
-    T.awsInstance,
-    T.awsLaunchTemplate,
-    T.gcpInstance,
-    T.gcpInstanceTemplate,
-    T.gcpRegionInstanceTemplate,
-    T.azureVm,
-    T.azureVmss,
-];
+export const BOOT_TYPES: readonly string[] = VM_TYPES;
 
 /** GCP metadata keys that the guest runs or hands to cloud-init at boot. */
 const GCP_BOOT_KEY = /^(startup-script|windows-startup-script-(ps1|cmd|bat)|sysprep-specialize-script-(ps1|cmd|bat)|user-data)$/;

@@ -3,7 +3,7 @@
  * `image` / template boot `sourceImage`, Azure `storageProfile.imageReference`; plus the tags/labels the
  * instance carries (our MachineImage sets the image version tag, and the instance resources copy it).
  */
-import { T } from "./types";
+import { T, VM_TYPES } from "./types";
 import { isOneOf, list, memoByProps, record, str, tagMap } from "./values";
 
 /** The image a VM resource boots from. */
@@ -17,15 +17,7 @@ export interface BootImage {
 }
 
 /** The resource types this normalizer reads. */
-export const MACHINE_IMAGE_TYPES: readonly string[] = [
-    T.awsInstance,
-    T.awsLaunchTemplate,
-    T.gcpInstance,
-    T.gcpInstanceTemplate,
-    T.gcpRegionInstanceTemplate,
-    T.azureVm,
-    T.azureVmss,
-];
+export const MACHINE_IMAGE_TYPES: readonly string[] = VM_TYPES;
 
 function awsFloating(ref: string | undefined): string | undefined {
     return ref && /^resolve:ssm:/i.test(ref) ? "an SSM parameter alias resolves to whatever image the parameter names today" : undefined;

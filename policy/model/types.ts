@@ -32,6 +32,17 @@ export const T = {
     dockerImage: "docker:index/image:Image",
 } as const;
 
+/** The VM types: instances, launch/instance templates and scale sets (boot scripts and boot images). */
+export const VM_TYPES: readonly string[] = [
+    T.awsInstance,
+    T.awsLaunchTemplate,
+    T.gcpInstance,
+    T.gcpInstanceTemplate,
+    T.gcpRegionInstanceTemplate,
+    T.azureVm,
+    T.azureVmss,
+];
+
 /** The cloud a resource type belongs to (from its package), or undefined. */
 export function cloudOf(type: string): "aws" | "gcp" | "azure" | undefined {
     if (type.startsWith("aws:")) {
