@@ -21,7 +21,13 @@ async function audit(file: string): Promise<{ ms: number; exit: number; output: 
     let output = 0;
     const t0 = process.hrtime.bigint();
     const exit = await withIo(
-        { out: (t) => void (output += t.length), err: () => undefined, stdoutIsTTY: false, stderrIsTTY: false, readStdin: () => Buffer.alloc(0) },
+        {
+            out: (t) => void (output += t.length),
+            err: () => undefined,
+            stdoutIsTTY: false,
+            stderrIsTTY: false,
+            readStdin: () => Buffer.alloc(0),
+        },
         () => runAudit(file, { format: "json" }),
     );
     return { ms: ms(t0), exit, output };
@@ -34,7 +40,9 @@ export default async function run(): Promise<void> {
         const warm = path.join(dir, "warm.json");
         fs.writeFileSync(warm, JSON.stringify(syntheticExport(200)));
         await audit(warm);
-        console.log("   resources   file MB   parse ms   read+check ms   audit ms   audit/parse   check/parse   heap MB (after)   peak RSS MB   output KB   exit");
+        console.log(
+            "   resources   file MB   parse ms   read+check ms   audit ms   audit/parse   check/parse   heap MB (after)   peak RSS MB   output KB   exit",
+        );
         for (const size of SIZES) {
             const file = path.join(dir, `export-${size}.json`);
             fs.writeFileSync(file, JSON.stringify(syntheticExport(size)));
@@ -68,7 +76,9 @@ export default async function run(): Promise<void> {
             );
             fs.rmSync(file);
         }
-        console.log("   goal: audit <= 3x parse at 10k resources. audit = read+check + the pack's evaluation (policy/evaluate.ts) + JSON output;");
+        console.log(
+            "   goal: audit <= 3x parse at 10k resources. audit = read+check + the pack's evaluation (policy/evaluate.ts) + JSON output;",
+        );
         console.log("   peak RSS is the process high-water mark so far (process.resourceUsage().maxRSS)");
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -6,10 +6,10 @@
 import Table from "cli-table3";
 import { synthesizeStack } from "../bin/lib/stacks";
 import type { Synthesis } from "../bin/lib/synthesize";
-import { Slot } from "../components/release/slots";
-import { CLOUDS as ADAPTERS } from "../test/services/support/clouds";
-import { diffSyntheses } from "../test/services/support/diff";
-import { digestOf, releaseRecord } from "../test/services/support/fixtures";
+import { Slot } from "../components/core/slots";
+import { CLOUDS as ADAPTERS } from "../test/components/support/clouds";
+import { diffSyntheses } from "../test/components/support/diff";
+import { digestOf, releaseRecord } from "../test/components/support/fixtures";
 
 const CLOUDS = ["aws", "gcp", "azure"];
 const RUNS = 5;
@@ -18,7 +18,11 @@ function pin(version: string): string {
     return JSON.stringify({ version, digest: digestOf(version) });
 }
 
-async function timed(stack: string, config: Record<string, string>, cache: Map<string, Synthesis>): Promise<{ synth: Synthesis; ms: number }> {
+async function timed(
+    stack: string,
+    config: Record<string, string>,
+    cache: Map<string, Synthesis>,
+): Promise<{ synth: Synthesis; ms: number }> {
     const t0 = process.hrtime.bigint();
     const synth = await synthesizeStack(stack, { config, cache });
     return { synth, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
@@ -27,12 +31,25 @@ async function timed(stack: string, config: Record<string, string>, cache: Map<s
 export default async function run(): Promise<void> {
     const cache = new Map<string, Synthesis>();
     const table = new Table({
-        head: ["stack", "resources", "changed by flip", "flip changes", "changed by idle deploy", "live-slot changes", "synth ms (median)"],
+        head: [
+            "stack",
+            "resources",
+            "changed by flip",
+            "flip changes",
+            "changed by idle deploy",
+            "live-slot changes",
+            "synth ms (median)",
+        ],
         style: { head: [], border: [] },
     });
     for (const cloud of CLOUDS) {
         const stack = `prod-${cloud}`;
-        const base = { release: JSON.stringify(releaseRecord("v43")), blue: pin("v42"), green: "current", lastDeployed: "green" };
+        const base = {
+            release: JSON.stringify(releaseRecord("v43")),
+            blue: pin("v42"),
+            green: "current",
+            lastDeployed: "green",
+        };
         await timed(stack, { ...base, live: "blue" }, cache); // warm-up: module loading
         const times: number[] = [];
         let blue: Synthesis | undefined;
@@ -42,7 +59,9 @@ export default async function run(): Promise<void> {
             blue = r.synth;
         }
         const green = (await timed(stack, { ...base, live: "green" }, cache)).synth;
-        const idle = (await timed(stack, { ...base, release: JSON.stringify(releaseRecord("v44")), live: "blue" }, cache)).synth;
+        const idle = (
+            await timed(stack, { ...base, release: JSON.stringify(releaseRecord("v44")), live: "blue" }, cache)
+        ).synth;
         const flip = diffSyntheses(blue!, green);
         const deploy = diffSyntheses(blue!, idle);
         // Live-slot changes: blue's own resources, plus blue's entry in the shared traffic resource.
@@ -50,7 +69,10 @@ export default async function run(): Promise<void> {
         const byUrn = new Map(idle.resources.map((r) => [r.urn, r]));
         const liveSlotChanges =
             deploy.changed.filter((c) => adapter.ownedBy(byUrn.get(c.urn)!, Slot.Blue)).length +
-            (JSON.stringify(adapter.trafficEntry(blue!, Slot.Blue)) === JSON.stringify(adapter.trafficEntry(idle, Slot.Blue)) ? 0 : 1);
+            (JSON.stringify(adapter.trafficEntry(blue!, Slot.Blue)) ===
+            JSON.stringify(adapter.trafficEntry(idle, Slot.Blue))
+                ? 0
+                : 1);
         times.sort((a, b) => a - b);
         table.push([
             stack,

@@ -12,7 +12,13 @@ function ms(since: bigint): number {
     return Number(process.hrtime.bigint() - since) / 1e6;
 }
 
-const quiet = { out: () => undefined, err: () => undefined, stdoutIsTTY: false, stderrIsTTY: false, readStdin: () => Buffer.alloc(0) };
+const quiet = {
+    out: () => undefined,
+    err: () => undefined,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    readStdin: () => Buffer.alloc(0),
+};
 
 export default async function run(): Promise<void> {
     const stacks = listShippedStacks();
@@ -36,5 +42,7 @@ export default async function run(): Promise<void> {
     }
     const a0 = process.hrtime.bigint();
     const exit = await withIo(quiet, () => runPlan({ format: "table" }));
-    console.log(`   \`immutable plan\` of all ${stacks.length} stacks in-process (warm): ${ms(a0).toFixed(0)} ms, exit ${exit}`);
+    console.log(
+        `   \`immutable plan\` of all ${stacks.length} stacks in-process (warm): ${ms(a0).toFixed(0)} ms, exit ${exit}`,
+    );
 }

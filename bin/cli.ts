@@ -12,7 +12,9 @@ import { register as registerRelease } from "./commands/release";
 /** Builds the command-line program (exported for the specs). */
 export function buildProgram(): Command {
     const program = new Command("immutable")
-        .description("Immutable infrastructure on Pulumi: plan stacks offline, audit stacks, release images built once.")
+        .description(
+            "Immutable infrastructure on Pulumi: plan stacks offline, audit stacks, release images built once.",
+        )
         .showHelpAfterError()
         .exitOverride()
         // Help and usage errors go through the run's streams (the specs capture them in-process).
@@ -30,8 +32,18 @@ export async function main(argv: string[]): Promise<void> {
         await program.parseAsync(argv);
     } catch (err: any) {
         // commander's own exits (help, version, usage errors) arrive here because of exitOverride().
-        if (err && typeof err.exitCode === "number" && typeof err.code === "string" && err.code.startsWith("commander.")) {
-            process.exitCode = err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version" ? 0 : 2;
+        if (
+            err &&
+            typeof err.exitCode === "number" &&
+            typeof err.code === "string" &&
+            err.code.startsWith("commander.")
+        ) {
+            process.exitCode =
+                err.code === "commander.helpDisplayed" ||
+                err.code === "commander.help" ||
+                err.code === "commander.version"
+                    ? 0
+                    : 2;
             return;
         }
         throw err;

@@ -8,9 +8,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContainerService } from "./aws/containerService";
 import { AzureContainerService } from "./azure/containerService";
 import { GcpContainerService } from "./gcp/containerService";
-import { Cloud } from "./release/release";
-import type { ContainerServiceArgs } from "./release/serviceArgs";
-import { Validator } from "./release/validation";
+import { Cloud } from "./core/clouds";
+import type { ContainerServiceArgs } from "./core/serviceArgs";
+import { Validator } from "./core/validation";
 
 /** AWS specifics of {@link ContainerService}. */
 export interface ContainerServiceAwsArgs {
@@ -81,13 +81,25 @@ export class ContainerService extends pulumi.ComponentResource {
         let inner: AwsContainerService | GcpContainerService | AzureContainerService;
         switch (cloud) {
             case Cloud.Aws:
-                inner = new AwsContainerService(name, { ...shared, ...(aws ?? v.fail("aws", "is required when cloud is aws")) }, parent);
+                inner = new AwsContainerService(
+                    name,
+                    { ...shared, ...(aws ?? v.fail("aws", "is required when cloud is aws")) },
+                    parent,
+                );
                 break;
             case Cloud.Gcp:
-                inner = new GcpContainerService(name, { ...shared, ...(gcp ?? v.fail("gcp", "is required when cloud is gcp")) }, parent);
+                inner = new GcpContainerService(
+                    name,
+                    { ...shared, ...(gcp ?? v.fail("gcp", "is required when cloud is gcp")) },
+                    parent,
+                );
                 break;
             case Cloud.Azure:
-                inner = new AzureContainerService(name, { ...shared, ...(azure ?? v.fail("azure", "is required when cloud is azure")) }, parent);
+                inner = new AzureContainerService(
+                    name,
+                    { ...shared, ...(azure ?? v.fail("azure", "is required when cloud is azure")) },
+                    parent,
+                );
                 break;
             default:
                 inner = v.fail("cloud", `must be "aws", "gcp" or "azure", got ${JSON.stringify(cloud)}`);

@@ -25,7 +25,7 @@ import { projectSshKeysForbid } from "./rules/projectSshKeysForbid";
 import { registryTagImmutabilityRequire } from "./rules/registryTagImmutabilityRequire";
 import { rollingReplacementRequire } from "./rules/rollingReplacementRequire";
 import { serialPortForbid } from "./rules/serialPortForbid";
-import type { EnforcementLevel, Family, Rule } from "./rule";
+import type { EnforcementLevel, Family, MigrationStage, Rule } from "./rule";
 
 /** The name of the pack. */
 export const PACK_NAME = "immutable-infrastructure";
@@ -66,6 +66,8 @@ export interface RuleInfo {
     why: string;
     fix: string;
     enforcementLevel: EnforcementLevel;
+    /** The migration step the rule's findings block. */
+    stage: MigrationStage;
     resourceTypes: readonly string[];
     /** Config properties and their defaults. */
     config: Record<string, unknown>;
@@ -80,6 +82,7 @@ export const CATALOG: readonly RuleInfo[] = RULES.map((r) => ({
     why: r.why,
     fix: r.fix,
     enforcementLevel: r.enforcementLevel,
+    stage: r.stage,
     resourceTypes: r.resourceTypes,
     config: { ...r.defaults },
 }));

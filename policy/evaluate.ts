@@ -22,6 +22,7 @@ import * as path from "node:path";
 import type { Policy } from "@pulumi/policy";
 import { PACK_NAME, RULES } from "./catalog";
 import { toPolicy, type RuleSettings } from "./policies";
+import { SIG_KEY } from "./wire";
 
 // The analyzer's own modules (internal to @pulumi/policy, stable across 1.x; pinned by test/policy/engine.spec.ts).
 const server = require("@pulumi/policy/server") as {
@@ -30,9 +31,11 @@ const server = require("@pulumi/policy/server") as {
 };
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 // The Struct of the google-protobuf copy @pulumi/pulumi's messages are generated against.
-const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", {
-    paths: [path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"))],
-}));
+const structPb = require(
+    require.resolve("google-protobuf/google/protobuf/struct_pb", {
+        paths: [path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_pb"))],
+    }),
+);
 
 type RpcFun = (call: { request: unknown }, callback: (err: unknown, resp: any) => void) => Promise<void>;
 
@@ -101,7 +104,9 @@ export function ruleSettings(config: PackConfig = {}): Map<string, RuleSettings>
     const known = new Set(RULES.map((r) => r.name));
     for (const key of Object.keys(config)) {
         if (key !== "all" && !known.has(key)) {
-            throw new Error(`policy pack config names an unknown policy "${key}" (known: all, ${[...known].join(", ")})`);
+            throw new Error(
+                `policy pack config names an unknown policy "${key}" (known: all, ${[...known].join(", ")})`,
+            );
         }
     }
     const split = (v: PackConfig[string] | undefined): RuleSettings => {
@@ -118,7 +123,10 @@ export function ruleSettings(config: PackConfig = {}): Map<string, RuleSettings>
     const out = new Map<string, RuleSettings>();
     for (const rule of RULES) {
         const own = split(config[rule.name]);
-        out.set(rule.name, { enforcementLevel: own.enforcementLevel ?? all.enforcementLevel, properties: own.properties });
+        out.set(rule.name, {
+            enforcementLevel: own.enforcementLevel ?? all.enforcementLevel,
+            properties: own.properties,
+        });
     }
     return out;
 }
@@ -189,7 +197,10 @@ export function policySet(
         resource: new Map(),
         byType,
         anyType,
-        stack: stackPolicies.length > 0 ? server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "advisory", stackPolicies) : undefined,
+        stack:
+            stackPolicies.length > 0
+                ? server.makeAnalyzeStackRpcFun(PACK_NAME, PACK_VERSION, "advisory", stackPolicies)
+                : undefined,
         stackPropsTypes,
         direct,
         directByType: new Map(),
@@ -205,7 +216,10 @@ function policiesFor(set: PolicySet, type: string): Policy[] {
 function resourceAnalyzer(set: PolicySet, type: string): RpcFun | undefined {
     if (!set.resource.has(type)) {
         const policies = policiesFor(set, type);
-        set.resource.set(type, policies.length > 0 ? server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "advisory", policies) : undefined);
+        set.resource.set(
+            type,
+            policies.length > 0 ? server.makeAnalyzeRpcFun(PACK_NAME, PACK_VERSION, "advisory", policies) : undefined,
+        );
     }
     return set.resource.get(type);
 }
@@ -277,7 +291,11 @@ function isProvider(r: EvaluatedResource): boolean {
 }
 
 /** The provider resource of a reference `<urn>::<id>`, as the engine sends it. */
-function providerMessage(r: EvaluatedResource, byUrn: Map<string, EvaluatedResource>, cache: Map<string, unknown>): unknown {
+function providerMessage(
+    r: EvaluatedResource,
+    byUrn: Map<string, EvaluatedResource>,
+    cache: Map<string, unknown>,
+): unknown {
     if (!r.provider) {
         return undefined;
     }
@@ -315,7 +333,11 @@ const VALIDATION_ERROR = /^Error validating resource with policy '([^']+)' from 
 /** An analyzer error as [policy, reason] (the analyzer keeps the stack trace in the message: dropped). */
 function failure(err: unknown): [string, string] {
     const text = (err instanceof Error ? err.message : String(err))
-        .split("\n").filter((l) => !/^\s+at /.test(l)).join(" ").replace(/\s+/g, " ").trim();
+        .split("\n")
+        .filter((l) => !/^\s+at /.test(l))
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim();
     const m = VALIDATION_ERROR.exec(text);
     return m ? [m[1], text.slice(m[0].length)] : ["", text];
 }
@@ -337,7 +359,9 @@ class NotJudged {
     list(): Verdict["notJudged"] {
         return [...this.byUrn].map(([urn, reasons]) => ({
             urn,
-            reason: [...reasons].map(([r, policies]) => (policies.length ? `${policies.join(", ")}: ${r}` : r)).join("; "),
+            reason: [...reasons]
+                .map(([r, policies]) => (policies.length ? `${policies.join(", ")}: ${r}` : r))
+                .join("; "),
         }));
     }
 }
@@ -360,10 +384,14 @@ function diagnostics(resp: any, descriptions: Map<string, string>): Violation[] 
 
 const proxyModule = require("@pulumi/policy/proxy");
 const SENTINELS = new Set<string>([
-    proxyModule.unknownBooleanValue, proxyModule.unknownNumberValue, proxyModule.unknownStringValue,
-    proxyModule.unknownArrayValue, proxyModule.unknownAssetValue, proxyModule.unknownArchiveValue, proxyModule.unknownObjectValue,
+    proxyModule.unknownBooleanValue,
+    proxyModule.unknownNumberValue,
+    proxyModule.unknownStringValue,
+    proxyModule.unknownArrayValue,
+    proxyModule.unknownAssetValue,
+    proxyModule.unknownArchiveValue,
+    proxyModule.unknownObjectValue,
 ]);
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 /**
  * True when a wire value is plain JSON: no special signature (secret, asset, archive) and no unknown
@@ -418,7 +446,9 @@ const notApplicable = (reason?: string): never => {
 };
 
 function levelOf(policy: Policy): "advisory" | "mandatory" {
-    return policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate" ? "mandatory" : "advisory";
+    return policy.enforcementLevel === "mandatory" || policy.enforcementLevel === "remediate"
+        ? "mandatory"
+        : "advisory";
 }
 
 function directPolicies(set: PolicySet, type: string): DirectPolicy[] {
@@ -440,7 +470,12 @@ function directPolicies(set: PolicySet, type: string): DirectPolicy[] {
  * other fields (the same for every resource here) from the prototype.
  */
 class DirectArgs {
-    constructor(readonly type: string, readonly props: Record<string, unknown>, readonly urn: string, readonly name: string) {}
+    constructor(
+        readonly type: string,
+        readonly props: Record<string, unknown>,
+        readonly urn: string,
+        readonly name: string,
+    ) {}
 
     get opts(): Record<string, never> {
         return EMPTY;
@@ -476,7 +511,12 @@ class DirectReporter {
 
     readonly report = (message: string, urn?: string): void => {
         const p = this.policy!;
-        this.found.push({ policy: p.name, urn: urn || this.resource!.urn, enforcementLevel: p.level, message: message || p.description });
+        this.found.push({
+            policy: p.name,
+            urn: urn || this.resource!.urn,
+            enforcementLevel: p.level,
+            message: message || p.description,
+        });
     };
 }
 
@@ -486,7 +526,12 @@ class DirectReporter {
  * message), a thrown error making the resource not judged by that policy. The policies run one after
  * another and only read their args, so the resource's policies share one args object.
  */
-function judgeDirect(set: PolicySet, r: EvaluatedResource, reporter: DirectReporter, failed: Array<[string, string]>): void {
+function judgeDirect(
+    set: PolicySet,
+    r: EvaluatedResource,
+    reporter: DirectReporter,
+    failed: Array<[string, string]>,
+): void {
     const policies = directPolicies(set, r.type);
     if (policies.length === 0) {
         return;
@@ -498,7 +543,12 @@ function judgeDirect(set: PolicySet, r: EvaluatedResource, reporter: DirectRepor
         try {
             p.policy.validateResource(args, reporter.report);
         } catch (err) {
-            failed.push([p.name, String((err as Error)?.message ?? err).replace(/\s+/g, " ").trim()]);
+            failed.push([
+                p.name,
+                String((err as Error)?.message ?? err)
+                    .replace(/\s+/g, " ")
+                    .trim(),
+            ]);
         }
     }
     reporter.resource = undefined;
@@ -598,7 +648,10 @@ class StackPolicyResource {
             }
             this.#links = {
                 parent: r.parent ? this.#graph.get(r.parent) : undefined,
-                dependencies: r.dependencies && r.dependencies.length > 0 ? this.#graph.resolve(r.dependencies) : (NO_DEPENDENCIES as StackPolicyResource[]),
+                dependencies:
+                    r.dependencies && r.dependencies.length > 0
+                        ? this.#graph.resolve(r.dependencies)
+                        : (NO_DEPENDENCIES as StackPolicyResource[]),
                 propertyDependencies,
             };
         }
@@ -628,15 +681,29 @@ function judgeStackDirect(
         if (!("validateStack" in p)) {
             continue;
         }
-        const policy = p as unknown as { validateStack: (args: unknown, report: (m: string, urn?: string) => void) => unknown };
+        const policy = p as unknown as {
+            validateStack: (args: unknown, report: (m: string, urn?: string) => void) => unknown;
+        };
         const level = levelOf(p);
         try {
             policy.validateStack(
                 { resources: policyResources, getConfig: NO_CONFIG, stackTags: NO_TAGS, notApplicable },
-                (message, urn) => found.push({ policy: p.name, urn: urn || stackUrn || undefined, enforcementLevel: level, message: message || p.description }),
+                (message, urn) =>
+                    found.push({
+                        policy: p.name,
+                        urn: urn || stackUrn || undefined,
+                        enforcementLevel: level,
+                        message: message || p.description,
+                    }),
             );
         } catch (err) {
-            notJudged.add(stackUrn, p.name, String((err as Error)?.message ?? err).replace(/\s+/g, " ").trim());
+            notJudged.add(
+                stackUrn,
+                p.name,
+                String((err as Error)?.message ?? err)
+                    .replace(/\s+/g, " ")
+                    .trim(),
+            );
         }
     }
 }
@@ -652,7 +719,11 @@ export async function evaluatePack(resources: EvaluatedResource[], options_: Eva
 }
 
 /** Judges `resources` with any set of policies, as the engine would (evaluatePack with the pack's). */
-export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResource[], options_: EvaluateOptions = {}): Promise<Verdict> {
+export async function evaluatePolicies(
+    a: PolicySet,
+    resources: EvaluatedResource[],
+    options_: EvaluateOptions = {},
+): Promise<Verdict> {
     const preview = options_.preview ?? false;
     // Resources by URN, for provider references of the analyzer path (built on first use).
     let byUrnMap: Map<string, EvaluatedResource> | undefined;
@@ -667,9 +738,15 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
         const unknown = found.filter((v) => UNKNOWN_DIAGNOSTIC.test(v.message));
         if (!preview && unknown.length > 0) {
             for (const v of unknown) {
-                notJudged.add(urn, v.policy, `unknown value outside a preview (${v.message.replace(UNKNOWN_DIAGNOSTIC, "")})`);
+                notJudged.add(
+                    urn,
+                    v.policy,
+                    `unknown value outside a preview (${v.message.replace(UNKNOWN_DIAGNOSTIC, "")})`,
+                );
             }
-            violations.push(...found.filter((v) => !unknown.includes(v)).map((v) => ({ ...v, urn: v.urn ?? (urn || undefined) })));
+            violations.push(
+                ...found.filter((v) => !unknown.includes(v)).map((v) => ({ ...v, urn: v.urn ?? (urn || undefined) })),
+            );
             return false;
         }
         violations.push(...found.map((v) => ({ ...v, urn: v.urn ?? (urn || undefined) })));
@@ -737,35 +814,38 @@ export async function evaluatePolicies(a: PolicySet, resources: EvaluatedResourc
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn ?? "";
     const readsProps = a.stackPropsTypes;
     // Props the stack policies never read are sent empty (one shared empty object on the plain-JSON path).
-    const propsOf = (r: EvaluatedResource) => (!readsProps || readsProps.has(r.type) ? (r.outputs ?? r.inputs ?? {}) : EMPTY);
+    const propsOf = (r: EvaluatedResource) =>
+        !readsProps || readsProps.has(r.type) ? (r.outputs ?? r.inputs ?? {}) : EMPTY;
     if (a.direct && directPath && resources.every((r) => r.plainJson === true || isPlainJson(propsOf(r)))) {
         judgeStackDirect(a, resources, propsOf, stackUrn, violations, notJudged);
         return { judged, violations, notJudged: notJudged.list() };
     }
     const stackReq = new analyzerPb.AnalyzeStackRequest();
-    stackReq.setResourcesList(resources.map((r) => {
-        const m = new analyzerPb.AnalyzerResource();
-        m.setType(r.type);
-        m.setUrn(r.urn);
-        m.setName(r.name);
-        m.setProperties(struct(propsOf(r)));
-        m.setOptions(options(r));
-        if (r.parent) {
-            m.setParent(r.parent);
-        }
-        m.setDependenciesList(r.dependencies ?? []);
-        const deps = m.getPropertydependenciesMap();
-        for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            const d = new analyzerPb.AnalyzerPropertyDependencies();
-            d.setUrnsList(urns);
-            deps.set(k, d);
-        }
-        const provider = providerMessage(r, byUrn(), providers);
-        if (provider) {
-            m.setProvider(provider);
-        }
-        return m;
-    }));
+    stackReq.setResourcesList(
+        resources.map((r) => {
+            const m = new analyzerPb.AnalyzerResource();
+            m.setType(r.type);
+            m.setUrn(r.urn);
+            m.setName(r.name);
+            m.setProperties(struct(propsOf(r)));
+            m.setOptions(options(r));
+            if (r.parent) {
+                m.setParent(r.parent);
+            }
+            m.setDependenciesList(r.dependencies ?? []);
+            const deps = m.getPropertydependenciesMap();
+            for (const [k, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                const d = new analyzerPb.AnalyzerPropertyDependencies();
+                d.setUrnsList(urns);
+                deps.set(k, d);
+            }
+            const provider = providerMessage(r, byUrn(), providers);
+            if (provider) {
+                m.setProvider(provider);
+            }
+            return m;
+        }),
+    );
     try {
         keep(stackUrn, diagnostics(await call(a.stack, stackReq), a.descriptions));
     } catch (err) {

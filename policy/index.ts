@@ -8,6 +8,7 @@ import { PACK_NAME, RULES } from "./catalog";
 import { toPolicy } from "./policies";
 
 new PolicyPack(PACK_NAME, {
-    description: "Rejects mutable infrastructure on AWS, GCP and Azure: admin ports, logins, unpinned images, boot-time installs, writable runtimes, immortal instances, plaintext secrets, per-cloud drift.",
+    description:
+        "Rejects mutable infrastructure on AWS, GCP and Azure: admin ports, logins, unpinned images, boot-time installs, writable runtimes, immortal instances, plaintext secrets, per-cloud drift.",
     policies: RULES.map((rule) => toPolicy(rule)),
 });

@@ -44,7 +44,12 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
                 if (!types.has(args.type)) {
                     return;
                 }
-                rule.validate(args.type, args.props, configOf(args.getConfig<Record<string, unknown>>()), reportViolation);
+                rule.validate(
+                    args.type,
+                    args.props,
+                    configOf(args.getConfig<Record<string, unknown>>()),
+                    reportViolation,
+                );
             },
         };
         return policy;
@@ -52,7 +57,11 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
     const policy: StackValidationPolicy = {
         ...base,
         validateStack: (args, reportViolation) => {
-            rule.validateStack(args.resources as unknown as StackResource[], configOf(args.getConfig<Record<string, unknown>>()), reportViolation);
+            rule.validateStack(
+                args.resources as unknown as StackResource[],
+                configOf(args.getConfig<Record<string, unknown>>()),
+                reportViolation,
+            );
         },
     };
     return policy;

@@ -19,6 +19,32 @@ export enum Family {
     Stack = "stack",
 }
 
+/**
+ * The five steps teams take from mutable to immutable infrastructure, in order. Every rule belongs to the step
+ * its findings block: a stack has reached the first step that still has open findings (docs/migration.md).
+ */
+export enum MigrationStage {
+    /** 1. Infrastructure in code, secrets in a secret store (never in code, config or images). */
+    AutomateProvisioning = "automate-provisioning",
+    /** 2. Nothing that must survive lives on an instance or in a container's filesystem. */
+    ExternalizeState = "externalize-state",
+    /** 3. Images built once in CI, pinned by digest, nothing installed at boot, registries that never move a tag. */
+    GoldenImages = "golden-images",
+    /** 4. New releases run beside the old ones (slots, rolling replacement), never updated in place. */
+    SideBySide = "side-by-side",
+    /** 5. Cut over and stop patching: no logins, no shells, no in-place changes, instances with a bounded life. */
+    CutOver = "cut-over",
+}
+
+/** The stages in order. */
+export const MIGRATION_STAGES: readonly MigrationStage[] = [
+    MigrationStage.AutomateProvisioning,
+    MigrationStage.ExternalizeState,
+    MigrationStage.GoldenImages,
+    MigrationStage.SideBySide,
+    MigrationStage.CutOver,
+];
+
 /** A JSON schema for one rule's config (CrossGuard `configSchema`). */
 export interface ConfigSchema {
     properties: Record<string, Record<string, unknown>>;
@@ -38,6 +64,8 @@ interface RuleBase<C> {
     /** How to fix a violation, one sentence. */
     fix: string;
     enforcementLevel: EnforcementLevel;
+    /** The migration step whose findings this rule reports (docs/migration.md). */
+    stage: MigrationStage;
     /** Defaults of every config property (also the schema defaults). */
     defaults: C;
     configSchema?: ConfigSchema;
@@ -80,7 +108,10 @@ export interface StackRule<C = Record<string, never>> extends RuleBase<C> {
 export type Rule = ResourceRule<any> | StackRule<any>;
 
 /** Builds a config schema whose defaults are the rule's defaults. */
-export function schema(properties: Record<string, Record<string, unknown>>, defaults: Record<string, unknown>): ConfigSchema {
+export function schema(
+    properties: Record<string, Record<string, unknown>>,
+    defaults: Record<string, unknown>,
+): ConfigSchema {
     const out: ConfigSchema["properties"] = {};
     for (const [k, v] of Object.entries(properties)) {
         out[k] = defaults[k] === undefined ? v : { ...v, default: defaults[k] };

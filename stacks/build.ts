@@ -6,12 +6,12 @@
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { AwsImageRegistry } from "../components/image/awsImageRegistry";
-import { AzureImageRegistry } from "../components/image/azureImageRegistry";
+import { AwsImageRegistry } from "../components/aws/imageRegistry";
+import { AzureImageRegistry } from "../components/azure/imageRegistry";
 import { gitSha } from "../components/image/buildInputs";
 import { ContainerImage, type RegistryTarget } from "../components/image/containerImage";
-import { GcpImageRegistry } from "../components/image/gcpImageRegistry";
-import { Cloud } from "../components/release/release";
+import { GcpImageRegistry } from "../components/gcp/imageRegistry";
+import { Cloud } from "../components/core/clouds";
 
 /** The sample service's build context (stacks/app). */
 export const SAMPLE_SERVICE_CONTEXT = path.join(__dirname, "app");
@@ -45,7 +45,13 @@ export async function buildStack(config: pulumi.Config): Promise<Record<string, 
         switch (cloud) {
             case Cloud.Aws: {
                 const ecr = new AwsImageRegistry(`${imageName}-aws`, { repositoryName: imageName, keepReleases });
-                registries.push({ name: cloud, repositoryUrl: ecr.repositoryUrl, server: ecr.server, username: ecr.username, password: ecr.password });
+                registries.push({
+                    name: cloud,
+                    repositoryUrl: ecr.repositoryUrl,
+                    server: ecr.server,
+                    username: ecr.username,
+                    password: ecr.password,
+                });
                 break;
             }
             case Cloud.Gcp: {
@@ -55,7 +61,13 @@ export async function buildStack(config: pulumi.Config): Promise<Record<string, 
                     imageName,
                     keepReleases,
                 });
-                registries.push({ name: cloud, repositoryUrl: gar.repositoryUrl, server: gar.server, username: gar.username, password: gar.password });
+                registries.push({
+                    name: cloud,
+                    repositoryUrl: gar.repositoryUrl,
+                    server: gar.server,
+                    username: gar.username,
+                    password: gar.password,
+                });
                 break;
             }
             case Cloud.Azure: {

@@ -17,10 +17,11 @@ import * as aws from "@pulumi/aws";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerService, type ContainerServiceFacadeArgs } from "../components/containerService";
-import { parseImageRef, pinnedRef, SHA256_DIGEST } from "../components/release/imageRef";
-import { Cloud, readReleaseManifest, type ReleaseRecord, validateRelease } from "../components/release/release";
-import type { ContainerServiceArgs, SecretRefArgs } from "../components/release/serviceArgs";
-import { Slot, SLOTS, type SlotReleaseArgs } from "../components/release/slots";
+import { parseImageRef, pinnedRef, SHA256_DIGEST } from "../components/core/imageRef";
+import { Cloud } from "../components/core/clouds";
+import { readReleaseManifest, type ReleaseRecord, validateRelease } from "../components/core/releaseRecord";
+import type { ContainerServiceArgs, SecretRefArgs } from "../components/core/serviceArgs";
+import { Slot, SLOTS, type SlotReleaseArgs } from "../components/core/slots";
 
 /** The value of a slot key that follows the stack's release source. */
 export const CURRENT = "current";
@@ -74,7 +75,10 @@ function parseJson(key: string, raw: string): unknown {
 export async function readRelease(config: pulumi.Config): Promise<{ release: ReleaseRecord; source: string }> {
     const inline = opt(config, "release");
     if (inline !== undefined) {
-        return { release: validateRelease(parseJson("release", inline), "config immutable:release"), source: "config immutable:release" };
+        return {
+            release: validateRelease(parseJson("release", inline), "config immutable:release"),
+            source: "config immutable:release",
+        };
     }
     const manifest = opt(config, "releaseManifest");
     if (manifest !== undefined) {
@@ -92,19 +96,27 @@ export async function readRelease(config: pulumi.Config): Promise<{ release: Rel
 }
 
 /** The release a slot key names: `current`, a pinned {version, digest}, or nothing (the slot is empty). */
-export function slotRelease(config: pulumi.Config, slot: Slot, release: ReleaseRecord, cloud: Cloud): SlotReleaseArgs | undefined {
+export function slotRelease(
+    config: pulumi.Config,
+    slot: Slot,
+    release: ReleaseRecord,
+    cloud: Cloud,
+): SlotReleaseArgs | undefined {
     const raw = opt(config, slot);
     if (raw === undefined || raw === "none") {
         return undefined;
     }
     const ref = release.refs[cloud];
     if (ref === undefined) {
-        throw new Error(`the release ${release.version} has no image reference for ${cloud} (refs: ${Object.keys(release.refs).join(", ")})`);
+        throw new Error(
+            `the release ${release.version} has no image reference for ${cloud} (refs: ${Object.keys(release.refs).join(", ")})`,
+        );
     }
     if (raw === CURRENT) {
         return { version: release.version, image: ref };
     }
-    const pin = (raw.trim().startsWith("{") ? parseJson(slot, raw) : undefined) as { version?: unknown; digest?: unknown } | null | undefined;
+    const pin = (raw.trim().startsWith("{") ? parseJson(slot, raw) : undefined) as
+        { version?: unknown; digest?: unknown } | null | undefined;
     if (!pin || typeof pin !== "object" || Array.isArray(pin)) {
         fail(slot, `must be "${CURRENT}" or {"version": "...", "digest": "sha256:..."}, got ${raw}`);
     }
@@ -147,7 +159,10 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
         healthPath: config.get("healthPath") ?? "/healthz",
         env: objectOf<Record<string, string>>(config, "env") ?? {},
         secrets: objectOf<Record<string, SecretRefArgs>>(config, "secrets") ?? {},
-        scaling: { minInstances: config.getNumber("minInstances") ?? 1, maxInstances: config.getNumber("maxInstances") ?? 2 },
+        scaling: {
+            minInstances: config.getNumber("minInstances") ?? 1,
+            maxInstances: config.getNumber("maxInstances") ?? 2,
+        },
         cpu: config.getNumber("cpu") ?? 1,
         memoryMiB: config.getNumber("memoryMiB") ?? 2048,
         labels,
@@ -164,7 +179,8 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
                 cloud,
                 aws: {
                     vpcId,
-                    subnetIds: subnetIds ?? aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }] }).ids,
+                    subnetIds:
+                        subnetIds ?? aws.ec2.getSubnetsOutput({ filters: [{ name: "vpc-id", values: [vpcId] }] }).ids,
                     // The default VPC has public subnets only: tasks need a public IP to reach the registry.
                     assignPublicIp: subnetIds === undefined,
                     certificateArn: opt(config, "awsCertificateArn"),
@@ -192,7 +208,10 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
     }
     const service = new ContainerService(name, platform);
     const slots: Record<string, { version: pulumi.Input<string>; image: pulumi.Input<string> }> = {};
-    for (const [slot, r] of [[Slot.Blue, blue], [Slot.Green, green]] as const) {
+    for (const [slot, r] of [
+        [Slot.Blue, blue],
+        [Slot.Green, green],
+    ] as const) {
         if (r) {
             slots[slot] = { version: r.version, image: r.image };
         }

@@ -5,7 +5,8 @@
  * Exit status: 0 without a mandatory violation, 1 with one, 2 for bad usage or unreadable input.
  */
 import { Command, Option } from "commander";
-import { InputError, readAuditInput, type AuditDocument } from "../lib/auditInput";
+import { InputError } from "../../components/core/validation";
+import { readAuditInput, type AuditDocument } from "../lib/auditInput";
 import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
@@ -70,7 +71,13 @@ export async function runAudit(file: string, options: AuditOptions): Promise<num
     return hasMandatory(result.violations) ? 1 : 0;
 }
 
-function auditTable(file: string, doc: AuditDocument, result: AuditResult, rules: ReturnType<ReturnType<typeof policyEngine>["rules"]>, colour: boolean): string {
+function auditTable(
+    file: string,
+    doc: AuditDocument,
+    result: AuditResult,
+    rules: ReturnType<ReturnType<typeof policyEngine>["rules"]>,
+    colour: boolean,
+): string {
     const p = paint(colour);
     const kind = { "stack-export": "stack export", checkpoint: "checkpoint", preview: "preview" }[doc.source];
     const lines: string[] = [];
@@ -105,7 +112,9 @@ function packageField(key: string): string | undefined {
 export function register(program: Command): void {
     program
         .command("audit")
-        .description("Judge an existing stack with the policy pack: a `pulumi stack export`, a `pulumi preview --json` document, or - for stdin")
+        .description(
+            "Judge an existing stack with the policy pack: a `pulumi stack export`, a `pulumi preview --json` document, or - for stdin",
+        )
         .argument("<file>", "stack export (checkpoint version 3) or preview JSON; - reads standard input")
         .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))
         .option("--policy-pack-config <file>", "pack config JSON, as for `pulumi preview --policy-pack-config`")

@@ -6,7 +6,7 @@
  * Exit status: 0 without a mandatory violation, 1 with one (or a stack that fails to synthesize), 2 for bad usage.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { InputError } from "../lib/auditInput";
+import { InputError } from "../../components/core/validation";
 import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
@@ -65,23 +65,48 @@ function stacksLib(): typeof import("../lib/stacks") {
 /** Plans one stack. */
 export async function planStack(
     name: string,
-    options: { config?: Record<string, string>; preview?: boolean; packConfig?: PackConfig; cache?: Map<string, Synthesis> },
+    options: {
+        config?: Record<string, string>;
+        preview?: boolean;
+        packConfig?: PackConfig;
+        cache?: Map<string, Synthesis>;
+    },
 ): Promise<StackPlan> {
     const kind = stacksLib().loadStackConfig(name, options.config ?? {}).config["immutable:kind"] ?? "environment";
     let synthesis: Synthesis;
     try {
-        synthesis = await stacksLib().synthesizeStack(name, { config: options.config, preview: options.preview, cache: options.cache });
+        synthesis = await stacksLib().synthesizeStack(name, {
+            config: options.config,
+            preview: options.preview,
+            cache: options.cache,
+        });
     } catch (err: any) {
         return {
-            stack: name, kind, resources: [], violations: [], notJudged: [], components: [], digests: {}, traffic: [], outputs: {},
+            stack: name,
+            kind,
+            resources: [],
+            violations: [],
+            notJudged: [],
+            components: [],
+            digests: {},
+            traffic: [],
+            outputs: {},
             error: String(err?.message ?? err).split("\n")[0],
         };
     }
-    const verdict = await policyEngine().evaluate(synthesis.resources, { config: options.packConfig, preview: options.preview });
+    const verdict = await policyEngine().evaluate(synthesis.resources, {
+        config: options.packConfig,
+        preview: options.preview,
+    });
     return {
         stack: name,
         kind,
-        resources: synthesis.resources.map((r) => ({ urn: r.urn, type: r.type, parent: r.parent, inputs: plainProperties(r.inputs) })),
+        resources: synthesis.resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            parent: r.parent,
+            inputs: plainProperties(r.inputs),
+        })),
         violations: verdict.violations,
         notJudged: verdict.notJudged,
         components: groupByComponent(synthesis.resources),
@@ -98,7 +123,9 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     const selected = options.stack && options.stack.length > 0 ? [...new Set(options.stack)] : shipped;
     const unknown = selected.filter((s) => !shipped.includes(s));
     if (unknown.length > 0) {
-        out.err(`immutable plan: unknown stack ${unknown.map((s) => `"${s}"`).join(", ")} (shipped stacks: ${shipped.join(", ")})\n`);
+        out.err(
+            `immutable plan: unknown stack ${unknown.map((s) => `"${s}"`).join(", ")} (shipped stacks: ${shipped.join(", ")})\n`,
+        );
         return 2;
     }
     let packConfig: PackConfig | undefined;
@@ -117,7 +144,9 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     try {
         for (let i = 0; i < selected.length; i++) {
             progress.step(i, `planning ${selected[i]}`);
-            plans.push(await planStack(selected[i], { config: options.config, preview: options.preview, packConfig, cache }));
+            plans.push(
+                await planStack(selected[i], { config: options.config, preview: options.preview, packConfig, cache }),
+            );
         }
     } finally {
         progress.done();
@@ -161,7 +190,14 @@ export function renderSummary(plans: StackPlan[], colour: boolean): string {
             continue;
         }
         const custom = plan.components.reduce((n, c) => n + c.resources, 0);
-        t.push([plan.stack, plan.kind, String(custom), digestLines(plan.digests), trafficLines(plan.traffic), countViolations(plan.violations, p)]);
+        t.push([
+            plan.stack,
+            plan.kind,
+            String(custom),
+            digestLines(plan.digests),
+            trafficLines(plan.traffic),
+            countViolations(plan.violations, p),
+        ]);
     }
     const total = plans.reduce((n, pl) => n + pl.violations.length, 0);
     const failed = plans.filter((pl) => pl.error !== undefined).length;
@@ -201,7 +237,9 @@ function stackDetail(plan: StackPlan, rules: RuleInfo[], colour: boolean): strin
     }
     const components = table(["Component", "Resources", "Types"], colour);
     for (const c of plan.components) {
-        const types = Object.entries(c.types).map(([type, n]) => `${type}${n > 1 ? ` x${n}` : ""}`).join("\n");
+        const types = Object.entries(c.types)
+            .map(([type, n]) => `${type}${n > 1 ? ` x${n}` : ""}`)
+            .join("\n");
         components.push([c.component, String(c.resources), types]);
     }
     lines.push(components.toString());
@@ -210,7 +248,15 @@ function stackDetail(plan: StackPlan, rules: RuleInfo[], colour: boolean): strin
     lines.push(Object.keys(plan.digests).length > 0 ? digests.toString() : "No image digests.");
     if (plan.traffic.length > 0) {
         const traffic = table(["Cloud", "Service", "Slot", "Live", "Weight", "Release"], colour);
-        for (const t of plan.traffic) traffic.push([t.cloud, t.resource, t.slot, t.live === undefined ? "" : t.live ? "yes" : "no", `${t.weight}%`, t.release ?? ""]);
+        for (const t of plan.traffic)
+            traffic.push([
+                t.cloud,
+                t.resource,
+                t.slot,
+                t.live === undefined ? "" : t.live ? "yes" : "no",
+                `${t.weight}%`,
+                t.release ?? "",
+            ]);
         lines.push(traffic.toString());
     }
     const verdicts = stackVerdicts(plan, rules, colour);
@@ -236,8 +282,14 @@ function collect(value: string, previous: string[] = []): string[] {
 export function register(program: Command): void {
     program
         .command("plan")
-        .description("Plan shipped stacks offline: resources by component, image digest per cloud, slot traffic and the policy verdicts")
-        .option("-s, --stack <name>", "a shipped stack (stacks/Pulumi.<name>.yaml); repeat for several; default: all, one summary row each", collect)
+        .description(
+            "Plan shipped stacks offline: resources by component, image digest per cloud, slot traffic and the policy verdicts",
+        )
+        .option(
+            "-s, --stack <name>",
+            "a shipped stack (stacks/Pulumi.<name>.yaml); repeat for several; default: all, one summary row each",
+            collect,
+        )
         .option("-c, --config <key=value>", "config override, as `pulumi config set` (repeatable)", parseConfigPair)
         .addOption(new Option("--format <format>", "output format").choices([...PLAN_FORMATS]).default("table"))
         .option("--preview", "synthesize as a preview (unknown values allowed)", false)

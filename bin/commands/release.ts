@@ -52,14 +52,18 @@ function seconds(flag: string, value: string): number {
 /** Turns the command-line options into a release request (throws UsageError for bad usage). */
 export async function requestFromOptions(options: ReleaseCliOptions): Promise<ReleaseRequest> {
     if (options.smoke === undefined && !options.skipSmoke) {
-        throw new UsageError("--smoke URL|COMMAND is required (the image is tested before it is pushed); --skip-smoke publishes an untested image deliberately");
+        throw new UsageError(
+            "--smoke URL|COMMAND is required (the image is tested before it is pushed); --skip-smoke publishes an untested image deliberately",
+        );
     }
     if (options.smoke !== undefined && options.skipSmoke) {
         throw new UsageError("--smoke and --skip-smoke exclude each other");
     }
     for (const secret of options.secret ?? []) {
         if (!/(^|,)id=[^,]+/.test(secret)) {
-            throw new UsageError(`--secret ${secret}: expected id=NAME,src=FILE (a BuildKit secret, mounted at /run/secrets/NAME by RUN --mount=type=secret)`);
+            throw new UsageError(
+                `--secret ${secret}: expected id=NAME,src=FILE (a BuildKit secret, mounted at /run/secrets/NAME by RUN --mount=type=secret)`,
+            );
         }
     }
     let registries;
@@ -127,23 +131,52 @@ export async function runRelease(options: ReleaseCliOptions): Promise<number> {
 export function register(program: Command): void {
     program
         .command("release")
-        .description("Build the image once, smoke-test it, publish one digest to every registry, write the release manifest.")
+        .description(
+            "Build the image once, smoke-test it, publish one digest to every registry, write the release manifest.",
+        )
         .requiredOption("--context <dir>", "build context directory")
-        .option("--dockerfile <file>", "Dockerfile (default: <context>/Dockerfile); every FROM must be pinned by digest")
-        .requiredOption("--version <tag>", "release version: the tag written in every registry, never moved (e.g. the git SHA)")
-        .option("--git-sha <sha>", "the commit built (default: $GITHUB_SHA / $CI_COMMIT_SHA / ..., else git rev-parse HEAD in the context)")
-        .option("--registry <[name=]repository>", "destination repository, repeatable; the name keys the manifest refs (aws, gcp, azure; inferred for ECR, Artifact Registry, ACR hosts); the first one receives the push, the others a copy by digest", collect)
-        .option("--insecure-registry <host>", "plain-HTTP registry host, repeatable (loopback hosts always are)", collect)
-        .option("--smoke <url|command>", "check run on the built image before any push: http(s)://localhost:PORT/PATH (PORT is the container port) or a command run inside the running container")
+        .option(
+            "--dockerfile <file>",
+            "Dockerfile (default: <context>/Dockerfile); every FROM must be pinned by digest",
+        )
+        .requiredOption(
+            "--version <tag>",
+            "release version: the tag written in every registry, never moved (e.g. the git SHA)",
+        )
+        .option(
+            "--git-sha <sha>",
+            "the commit built (default: $GITHUB_SHA / $CI_COMMIT_SHA / ..., else git rev-parse HEAD in the context)",
+        )
+        .option(
+            "--registry <[name=]repository>",
+            "destination repository, repeatable; the name keys the manifest refs (aws, gcp, azure; inferred for ECR, Artifact Registry, ACR hosts); the first one receives the push, the others a copy by digest",
+            collect,
+        )
+        .option(
+            "--insecure-registry <host>",
+            "plain-HTTP registry host, repeatable (loopback hosts always are)",
+            collect,
+        )
+        .option(
+            "--smoke <url|command>",
+            "check run on the built image before any push: http(s)://localhost:PORT/PATH (PORT is the container port) or a command run inside the running container",
+        )
         .option("--skip-smoke", "publish without a smoke test (recorded in the manifest as skipped)")
         .option("--smoke-timeout <seconds>", "how long the smoke check may take to pass", "30")
         .option("--build-timeout <seconds>", "build timeout", "1800")
         .option("--push-timeout <seconds>", "timeout of each push, copy or registry read", "600")
-        .option("--secret <id=NAME,src=FILE>", "BuildKit build secret, repeatable (RUN --mount=type=secret,id=NAME); never a build arg", collect)
+        .option(
+            "--secret <id=NAME,src=FILE>",
+            "BuildKit build secret, repeatable (RUN --mount=type=secret,id=NAME); never a build arg",
+            collect,
+        )
         .option("--build-arg <NAME=value>", "build argument, repeatable (not for secrets)", collect)
         .addOption(new Option("--platform <os/arch>", "target platform, e.g. linux/amd64"))
         .option("--out <file>", "write the release manifest here (default: print it on standard output)")
-        .addHelpText("after", "\nExit status: 0 released (or already released with this digest), 1 failed or refused (no version tag\npoints at an untested or partial image; the step and the reason are printed), 2 bad usage.")
+        .addHelpText(
+            "after",
+            "\nExit status: 0 released (or already released with this digest), 1 failed or refused (no version tag\npoints at an untested or partial image; the step and the reason are printed), 2 bad usage.",
+        )
         .action(async (options: ReleaseCliOptions) => {
             process.exitCode = await runRelease(options);
         });

@@ -12,25 +12,12 @@
  */
 import * as fs from "node:fs";
 import { isUtf8 } from "node:buffer";
+import { InputError } from "../../components/core/validation";
+import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../policy/wire";
 import type { EvaluatedResource } from "./policyEngine";
-
-/** The wire-format signature key of secrets, assets, archives and resource references. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** The signature of a secret. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** The wire-format unknown value (a computed value in a preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The checkpoint versions we read. */
 export const SUPPORTED_CHECKPOINT_VERSIONS = [3];
-
-/** A defect of the input: the message is the one line the user sees. */
-export class InputError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "InputError";
-    }
-}
 
 /** The kinds of document `audit` reads. */
 export type AuditSource = "stack-export" | "checkpoint" | "preview";
@@ -73,14 +60,17 @@ export function parseAuditDocument(input: Buffer | string, label: string, rawByt
     let text: string;
     if (typeof input === "string") {
         const head = input.length > 8192 ? input.slice(0, 8192) : input;
-        text = head.includes("\0") || input.includes("\uFFFD")
-            ? decodeText(rawBytes ? rawBytes() : Buffer.from(input, "utf8"), label)
-            : stripBom(input);
+        text =
+            head.includes("\0") || input.includes("\uFFFD")
+                ? decodeText(rawBytes ? rawBytes() : Buffer.from(input, "utf8"), label)
+                : stripBom(input);
     } else {
         text = decodeText(input, label);
     }
     if (!/\S/.test(text)) {
-        throw new InputError(`${label}: empty file: expected a \`pulumi stack export\` or \`pulumi preview --json\` document`);
+        throw new InputError(
+            `${label}: empty file: expected a \`pulumi stack export\` or \`pulumi preview --json\` document`,
+        );
     }
     let doc: unknown;
     try {
@@ -91,7 +81,10 @@ export function parseAuditDocument(input: Buffer | string, label: string, rawByt
     // Secrets in the signature form exist only when the signature key does: otherwise skip the walk. Masked
     // secrets ("[secret]") exist only in previews: the text is searched for them only then.
     const preview = isObject(doc) && !("deployment" in doc || "checkpoint" in doc) && "steps" in doc;
-    return fromJson(doc, label, { secrets: text.includes(SIG_KEY), masked: preview && text.includes(`"${MASKED_SECRET}"`) });
+    return fromJson(doc, label, {
+        secrets: text.includes(SIG_KEY),
+        masked: preview && text.includes(`"${MASKED_SECRET}"`),
+    });
 }
 
 function decodeText(bytes: Buffer, label: string): string {
@@ -156,13 +149,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Recognizes the document's shape and reads its resources. */
-export function fromJson(doc: unknown, label: string, scan: { secrets: boolean; masked: boolean } = { secrets: true, masked: true }): AuditDocument {
+export function fromJson(
+    doc: unknown,
+    label: string,
+    scan: { secrets: boolean; masked: boolean } = { secrets: true, masked: true },
+): AuditDocument {
     const fail = (what: string, where?: string): never => {
         throw new InputError(`${label}: ${what}${where ? ` at ${where}` : ""}`);
     };
     const o: ReadOptions = { fail, secrets: scan.secrets, masked: false };
     if (!isObject(doc)) {
-        return fail(`expected a JSON object (a \`pulumi stack export\` or \`pulumi preview --json\` document), got ${kindOf(doc)}`);
+        return fail(
+            `expected a JSON object (a \`pulumi stack export\` or \`pulumi preview --json\` document), got ${kindOf(doc)}`,
+        );
     }
     if ("deployment" in doc || "checkpoint" in doc) {
         const version = doc.version;
@@ -173,7 +172,10 @@ export function fromJson(doc: unknown, label: string, scan: { secrets: boolean; 
             fail(`checkpoint version must be a number, got ${kindOf(version)}`, "version");
         }
         if (!SUPPORTED_CHECKPOINT_VERSIONS.includes(version as number)) {
-            fail(`unsupported checkpoint version ${version} (supported: ${SUPPORTED_CHECKPOINT_VERSIONS.join(", ")})`, "version");
+            fail(
+                `unsupported checkpoint version ${version} (supported: ${SUPPORTED_CHECKPOINT_VERSIONS.join(", ")})`,
+                "version",
+            );
         }
         if ("deployment" in doc) {
             return readDeployment(doc.deployment, "deployment", "stack-export", o);
@@ -183,14 +185,22 @@ export function fromJson(doc: unknown, label: string, scan: { secrets: boolean; 
             return fail(`expected an object, got ${kindOf(checkpoint)}`, "checkpoint");
         }
         if (checkpoint.latest === undefined || checkpoint.latest === null) {
-            return { source: "checkpoint", stack: typeof checkpoint.stack === "string" ? checkpoint.stack : undefined, resources: [], skipped: [] };
+            return {
+                source: "checkpoint",
+                stack: typeof checkpoint.stack === "string" ? checkpoint.stack : undefined,
+                resources: [],
+                skipped: [],
+            };
         }
         return readDeployment(checkpoint.latest, "checkpoint.latest", "checkpoint", o);
     }
     if ("steps" in doc) {
         return readPreview(doc.steps, { ...o, masked: scan.masked });
     }
-    const keys = Object.keys(doc).slice(0, 5).map((k) => JSON.stringify(k)).join(", ");
+    const keys = Object.keys(doc)
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k))
+        .join(", ");
     return fail(
         `unknown document shape: expected a \`pulumi stack export\` (version, deployment), a checkpoint (version, checkpoint) or \`pulumi preview --json\` (steps); found keys ${keys || "none"}`,
     );
@@ -230,7 +240,14 @@ function readDeployment(deployment: unknown, where: string, source: AuditSource,
 }
 
 /** Operations whose newState is not part of the stack after the update. */
-const GOING_AWAY = new Set(["delete", "delete-replaced", "discard", "discard-replaced", "read-discard", "remove-pending-replace"]);
+const GOING_AWAY = new Set([
+    "delete",
+    "delete-replaced",
+    "discard",
+    "discard-replaced",
+    "read-discard",
+    "remove-pending-replace",
+]);
 
 function readPreview(steps: unknown, o: ReadOptions): AuditDocument {
     const fail = o.fail;
@@ -293,7 +310,13 @@ function optionalString(state: Record<string, unknown>, key: string, at: () => s
  * A property map, its secrets rewritten to the wire format. When the map is walked (the document may hold
  * secrets), the walk also tells whether the map is plain JSON for the evaluator (see {@link Walk}).
  */
-function propertyMap(state: Record<string, unknown>, key: string, at: () => string, o: ReadOptions, walk: Walk): Record<string, unknown> {
+function propertyMap(
+    state: Record<string, unknown>,
+    key: string,
+    at: () => string,
+    o: ReadOptions,
+    walk: Walk,
+): Record<string, unknown> {
     const v = state[key];
     if (v === undefined || v === null) return {};
     if (!isObject(v)) o.fail(`${key} must be an object, got ${kindOf(v)}`, `${at()}.${key}`);
@@ -311,7 +334,8 @@ function urnList(v: unknown, at: () => string, suffix: string, fail: Fail): stri
     if (!Array.isArray(v)) fail(`expected an array of URNs, got ${kindOf(v)}`, `${at()}${suffix}`);
     const list = v as unknown[];
     for (let j = 0; j < list.length; j++) {
-        if (typeof list[j] !== "string") fail(`expected a URN string, got ${kindOf(list[j])}`, `${at()}${suffix}[${j}]`);
+        if (typeof list[j] !== "string")
+            fail(`expected a URN string, got ${kindOf(list[j])}`, `${at()}${suffix}[${j}]`);
     }
     return list as string[];
 }
@@ -336,11 +360,17 @@ function readState(state: Record<string, unknown>, at: () => string, o: ReadOpti
     }
     const name = urnName(urn as string);
     if (name === undefined) {
-        fail(`not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): ${JSON.stringify(String(urn).slice(0, 80))}`, `${at()}.urn`);
+        fail(
+            `not a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>): ${JSON.stringify(String(urn).slice(0, 80))}`,
+            `${at()}.urn`,
+        );
     }
     const type = state.type;
     if (typeof type !== "string" || type.length === 0) {
-        fail(type === undefined ? "missing field type" : `type must be a non-empty string, got ${kindOf(type)}`, `${at()}.type`);
+        fail(
+            type === undefined ? "missing field type" : `type must be a non-empty string, got ${kindOf(type)}`,
+            `${at()}.type`,
+        );
     }
     const custom = state.custom;
     if (custom !== undefined && typeof custom !== "boolean") {
@@ -349,9 +379,15 @@ function readState(state: Record<string, unknown>, at: () => string, o: ReadOpti
     const propDepsRaw = state.propertyDependencies;
     const propertyDependencies: Record<string, string[]> = {};
     if (propDepsRaw !== undefined && propDepsRaw !== null) {
-        if (!isObject(propDepsRaw)) fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at()}.propertyDependencies`);
+        if (!isObject(propDepsRaw))
+            fail(`propertyDependencies must be an object, got ${kindOf(propDepsRaw)}`, `${at()}.propertyDependencies`);
         for (const k in propDepsRaw as Record<string, unknown>) {
-            propertyDependencies[k] = urnList((propDepsRaw as Record<string, unknown>)[k], at, `.propertyDependencies.${k}`, fail);
+            propertyDependencies[k] = urnList(
+                (propDepsRaw as Record<string, unknown>)[k],
+                at,
+                `.propertyDependencies.${k}`,
+                fail,
+            );
         }
     }
     // Read in the order of the fields below (the first defect found is the one reported).
@@ -364,7 +400,10 @@ function readState(state: Record<string, unknown>, at: () => string, o: ReadOpti
         urn: urn as string,
         type: type as string,
         name: name as string,
-        custom: custom === undefined ? !(type as string).startsWith("pulumi:pulumi:") && state.id !== undefined : (custom as boolean),
+        custom:
+            custom === undefined
+                ? !(type as string).startsWith("pulumi:pulumi:") && state.id !== undefined
+                : (custom as boolean),
         parent,
         provider,
         inputs,
@@ -391,7 +430,13 @@ interface Walk {
 
 /** True for a string shaped like a UUID (`8-4-4-4-12`): the engine's unknown sentinels are such strings. */
 function uuidShaped(s: string): boolean {
-    return s.length === 36 && s.charCodeAt(8) === 45 && s.charCodeAt(13) === 45 && s.charCodeAt(18) === 45 && s.charCodeAt(23) === 45;
+    return (
+        s.length === 36 &&
+        s.charCodeAt(8) === 45 &&
+        s.charCodeAt(13) === 45 &&
+        s.charCodeAt(18) === 45 &&
+        s.charCodeAt(23) === 45
+    );
 }
 
 /**

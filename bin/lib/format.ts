@@ -16,7 +16,8 @@ export interface Paint {
 
 /** A painter: colour on a terminal, plain text elsewhere. */
 export function paint(enabled: boolean): Paint {
-    const wrap = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+    const wrap = (open: number, close: number) => (text: string) =>
+        enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
     return { red: wrap(31, 39), yellow: wrap(33, 39), green: wrap(32, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
 }
 
@@ -65,9 +66,22 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
     const keys = [...groups.keys()].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
     const natural = (texts: string[], header: string, cap: number) =>
         Math.min(cap, texts.reduce((max, t) => Math.max(max, t.length), header.length) + 2);
-    const widths = width && width > 80
-        ? columnWidths(width, natural(keys.map((k) => shortUrn(k || undefined)), "Resource", 52), natural(violations.map((v) => v.policy), "Rule", 36))
-        : undefined;
+    const widths =
+        width && width > 80
+            ? columnWidths(
+                  width,
+                  natural(
+                      keys.map((k) => shortUrn(k || undefined)),
+                      "Resource",
+                      52,
+                  ),
+                  natural(
+                      violations.map((v) => v.policy),
+                      "Rule",
+                      36,
+                  ),
+              )
+            : undefined;
     // cli-table3 slows down more than linearly with the rows of one table: long reports are rendered as
     // consecutive tables of TABLE_CHUNK resources (fixed column widths keep them aligned; one header).
     const parts: string[] = [];
@@ -76,7 +90,12 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
         for (const key of keys.slice(start, start + TABLE_CHUNK)) {
             const list = groups.get(key)!.sort((a, b) => a.policy.localeCompare(b.policy));
             list.forEach((v, i) => {
-                const row: Table.Cell[] = [v.policy, level(v.enforcementLevel, p), oneLine(v.message), oneLine(fixes.get(v.policy) ?? "")];
+                const row: Table.Cell[] = [
+                    v.policy,
+                    level(v.enforcementLevel, p),
+                    oneLine(v.message),
+                    oneLine(fixes.get(v.policy) ?? ""),
+                ];
                 if (i === 0) {
                     row.unshift({ content: shortUrn(v.urn || undefined), rowSpan: list.length, vAlign: "top" });
                 }

@@ -21,7 +21,10 @@ type StateFn = (name: string, inputs: Record<string, any>) => Outputs;
 
 /** A stable hex hash of anything JSON-serializable. */
 export function stableHash(value: unknown, length = 64): string {
-    return createHash("sha256").update(JSON.stringify(value ?? null)).digest("hex").slice(0, length);
+    return createHash("sha256")
+        .update(JSON.stringify(value ?? null))
+        .digest("hex")
+        .slice(0, length);
 }
 
 const aws = MOCK_IDENTITY;
@@ -132,7 +135,10 @@ export const RESOURCE_STATE: Record<string, StateFn> = {
             name: appName,
             latestRevisionName: suffix ? `${appName}--${suffix}` : appName,
             latestRevisionFqdn: suffix ? `${appName}--${suffix}.${domain}` : fqdn,
-            configuration: { ...(inputs.configuration ?? {}), ingress: { ...(inputs.configuration?.ingress ?? {}), fqdn } },
+            configuration: {
+                ...(inputs.configuration ?? {}),
+                ingress: { ...(inputs.configuration?.ingress ?? {}), fqdn },
+            },
         };
     },
     // A BuildKit build: the digest is a function of what is built (context, Dockerfile, target, platforms,

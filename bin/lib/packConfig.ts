@@ -1,6 +1,7 @@
 /** Reads a `--policy-pack-config` file: the JSON object `pulumi preview --policy-pack-config` takes. */
 import * as fs from "node:fs";
-import { InputError, describeJsonError } from "./auditInput";
+import { InputError } from "../../components/core/validation";
+import { describeJsonError } from "./auditInput";
 import type { PackConfig } from "./policyEngine";
 
 /** Reads and checks the pack config; defects are one-line {@link InputError}s. */
@@ -9,7 +10,9 @@ export function readPackConfig(file: string): PackConfig {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err: any) {
-        throw new InputError(`${file}: cannot read the policy pack config: ${err?.code === "ENOENT" ? "no such file" : err?.message}`);
+        throw new InputError(
+            `${file}: cannot read the policy pack config: ${err?.code === "ENOENT" ? "no such file" : err?.message}`,
+        );
     }
     let doc: unknown;
     try {
@@ -21,9 +24,10 @@ export function readPackConfig(file: string): PackConfig {
         throw new InputError(`${file}: policy pack config must be a JSON object of policy names to levels or settings`);
     }
     for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
-        const ok = typeof value === "string"
-            ? ["advisory", "mandatory", "disabled", "remediate"].includes(value)
-            : typeof value === "object" && value !== null && !Array.isArray(value);
+        const ok =
+            typeof value === "string"
+                ? ["advisory", "mandatory", "disabled", "remediate"].includes(value)
+                : typeof value === "object" && value !== null && !Array.isArray(value);
         if (!ok) {
             throw new InputError(
                 `${file}: policy pack config: "${name}" must be "advisory", "mandatory", "disabled" or an object, got ${JSON.stringify(value)}`,

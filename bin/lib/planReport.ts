@@ -3,8 +3,8 @@
  * resources grouped by the component that owns them, the image digest each cloud deploys, and the traffic
  * split between the blue and green slots (ECS listener weights, Cloud Run traffic, Container Apps traffic).
  */
-import { parseImageRef } from "../../components/release/imageRef";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./auditInput";
+import { cloudOfImageRef, cloudOfType } from "../../components/core/clouds";
+import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../policy/wire";
 import type { SynthesizedResource } from "./synthesize";
 
 /** Resources owned by one component (the nearest component ancestor; the stack itself for top-level ones). */
@@ -38,24 +38,6 @@ export interface TrafficEntry {
 export type DigestsByCloud = Record<string, string[]>;
 
 const PINNED = /([a-z0-9][a-z0-9._:/-]*?)@(sha256:[0-9a-f]{64})/g;
-
-/** The cloud of an image reference, from its registry host. */
-export function cloudOfRegistry(ref: string): string | undefined {
-    const registry = parseImageRef(ref)?.registry ?? "";
-    if (/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(registry) || registry === "public.ecr.aws") return "aws";
-    if (/(^|\.)(pkg\.dev|gcr\.io)$/.test(registry)) return "gcp";
-    if (/\.azurecr\.io$/.test(registry)) return "azure";
-    return undefined;
-}
-
-/** The cloud of a resource type (`aws:...`, `gcp:...`, `azure-native:...`). */
-export function cloudOfType(type: string): string | undefined {
-    const pkg = type.split(":")[0];
-    if (pkg === "aws" || pkg === "aws-native") return "aws";
-    if (pkg === "gcp" || pkg === "google-native") return "gcp";
-    if (pkg === "azure-native" || pkg === "azure") return "azure";
-    return undefined;
-}
 
 /** Groups custom resources by their nearest component ancestor. */
 export function groupByComponent(resources: SynthesizedResource[]): ComponentGroup[] {
@@ -110,12 +92,13 @@ export function digestsByCloud(resources: SynthesizedResource[], outputs: Record
         if (!r.custom) continue;
         const refs = new Set<string>();
         pinnedRefs(r.inputs, refs);
-        for (const ref of refs) add(cloudOfRegistry(ref) ?? cloudOfType(r.type), ref);
+        for (const ref of refs) add(cloudOfImageRef(ref) ?? cloudOfType(r.type), ref);
     }
     const outRefs = outputs.refs;
     if (outRefs && typeof outRefs === "object") {
         for (const [key, ref] of Object.entries(outRefs as Record<string, unknown>)) {
-            if (typeof ref === "string" && ref.includes("@sha256:")) add(["aws", "gcp", "azure"].includes(key) ? key : cloudOfRegistry(ref), ref);
+            if (typeof ref === "string" && ref.includes("@sha256:"))
+                add(["aws", "gcp", "azure"].includes(key) ? key : cloudOfImageRef(ref), ref);
         }
     }
     const result: DigestsByCloud = {};
@@ -134,7 +117,11 @@ function slotOf(...names: Array<string | undefined>): string | undefined {
 }
 
 function num(value: unknown): number | undefined {
-    return typeof value === "number" ? value : typeof value === "string" && /^\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
+    return typeof value === "number"
+        ? value
+        : typeof value === "string" && /^\d+(\.\d+)?$/.test(value)
+          ? Number(value)
+          : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -62,7 +62,15 @@ export function catalogueFrom(mod: any): RuleInfo[] {
     if (!mod) {
         return [];
     }
-    const candidate = mod.CATALOG ?? mod.catalog ?? mod.RULES ?? mod.rules ?? mod.ALL_RULES ?? mod.allRules ?? mod.catalogue ?? mod.default;
+    const candidate =
+        mod.CATALOG ??
+        mod.catalog ??
+        mod.RULES ??
+        mod.rules ??
+        mod.ALL_RULES ??
+        mod.allRules ??
+        mod.catalogue ??
+        mod.default;
     const list: any[] = Array.isArray(candidate)
         ? candidate
         : candidate && typeof candidate === "object"

@@ -9,7 +9,10 @@ export class Progress {
     private readonly enabled: boolean;
     private width = 0;
 
-    constructor(private readonly total: number, enabled?: boolean) {
+    constructor(
+        private readonly total: number,
+        enabled?: boolean,
+    ) {
         this.enabled = enabled ?? io().stderrIsTTY;
     }
 

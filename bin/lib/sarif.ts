@@ -59,7 +59,10 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                             fullDescription: { text: [r.description || r.name, r.why].filter(Boolean).join(" ") },
                             help: { text: r.fix ? `Fix: ${r.fix}` : r.description || r.name },
                             defaultConfiguration: { level: LEVEL[r.enforcementLevel] ?? "warning" },
-                            properties: { enforcementLevel: r.enforcementLevel, tags: ["pulumi", "immutable-infrastructure"] },
+                            properties: {
+                                enforcementLevel: r.enforcementLevel,
+                                tags: ["pulumi", "immutable-infrastructure"],
+                            },
                         })),
                     },
                 },
@@ -80,7 +83,10 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                             },
                         ],
                         partialFingerprints: {
-                            "immutablePolicyResult/v1": createHash("sha256").update(`${v.policy}\0${urn}`).digest("hex").slice(0, 32),
+                            "immutablePolicyResult/v1": createHash("sha256")
+                                .update(`${v.policy}\0${urn}`)
+                                .digest("hex")
+                                .slice(0, 32),
                         },
                         properties: { enforcementLevel: v.enforcementLevel, urn },
                     };

@@ -65,7 +65,9 @@ export function loadStackConfig(name: string, overrides: Record<string, string> 
     const project = loadProject();
     const file = path.join(STACKS_DIR, `Pulumi.${name}.yaml`);
     if (!fs.existsSync(file)) {
-        throw new Error(`stack "${name}": no ${path.relative(REPO_ROOT, file)} (shipped stacks: ${listStackFiles().join(", ")})`);
+        throw new Error(
+            `stack "${name}": no ${path.relative(REPO_ROOT, file)} (shipped stacks: ${listStackFiles().join(", ")})`,
+        );
     }
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];

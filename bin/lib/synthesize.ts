@@ -11,9 +11,15 @@ import { MockMonitor, type MockCallArgs, type MockResourceArgs } from "@pulumi/p
 // Internal runtime entry points (marked @internal, so absent from the typings): an async-local store per
 // synthesis, the mock monitor's installation, and waiting for outstanding registrations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings: { setMockOptions(m: MockMonitor, project: string, stack: string, preview: boolean, org: string): void; waitForRPCs(): Promise<void> } = require("@pulumi/pulumi/runtime/settings");
+const settings: {
+    setMockOptions(m: MockMonitor, project: string, stack: string, preview: boolean, org: string): void;
+    waitForRPCs(): Promise<void>;
+} = require("@pulumi/pulumi/runtime/settings");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const state: { withLocalStorage<T>(fn: () => Promise<T>): Promise<T>; getStore(): Record<string, unknown> } = require("@pulumi/pulumi/runtime/state");
+const state: {
+    withLocalStorage<T>(fn: () => Promise<T>): Promise<T>;
+    getStore(): Record<string, unknown>;
+} = require("@pulumi/pulumi/runtime/state");
 import { CALL_RESULT, MOCK_IDENTITY, RESOURCE_STATE } from "./mockState";
 
 /** One registration, as the engine would record it. Property maps are in the engine's wire format. */
@@ -121,11 +127,13 @@ class RecordingMonitor extends MockMonitor {
 
     private record(req: any, urn: string, outputs: Record<string, unknown>, custom: boolean): void {
         const propertyDependencies: Record<string, string[]> = {};
-        const propDeps = typeof req.getPropertydependenciesMap === "function" ? req.getPropertydependenciesMap() : undefined;
+        const propDeps =
+            typeof req.getPropertydependenciesMap === "function" ? req.getPropertydependenciesMap() : undefined;
         propDeps?.forEach((v: any, k: string) => {
             propertyDependencies[k] = v.getUrnsList();
         });
-        const inputs = (typeof req.getObject === "function" ? req.getObject() : req.getProperties())?.toJavaScript() ?? {};
+        const inputs =
+            (typeof req.getObject === "function" ? req.getObject() : req.getProperties())?.toJavaScript() ?? {};
         const rec: SynthesizedResource = {
             urn,
             type: req.getType(),
@@ -154,7 +162,8 @@ function mocksFor(options: SynthesizeOptions): pulumi.runtime.Mocks {
                 }
                 return { id: name, state: { name, outputs, secretOutputNames: [] } };
             }
-            const computed = (options.resourceState?.[args.type] ?? RESOURCE_STATE[args.type])?.(args.name, args.inputs) ?? {};
+            const computed =
+                (options.resourceState?.[args.type] ?? RESOURCE_STATE[args.type])?.(args.name, args.inputs) ?? {};
             const id = args.custom === false ? undefined : `${args.name}-id`;
             return { id, state: { ...args.inputs, ...computed } };
         },

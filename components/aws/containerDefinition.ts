@@ -53,7 +53,11 @@ export function containerDefinitions(s: ContainerDefinitionSettings): string {
             portMappings: [{ containerPort: s.port, protocol: "tcp" }],
             environment,
             secrets,
-            mountPoints: s.tmpPaths.map((containerPath, i) => ({ sourceVolume: tmpVolumeName(i), containerPath, readOnly: false })),
+            mountPoints: s.tmpPaths.map((containerPath, i) => ({
+                sourceVolume: tmpVolumeName(i),
+                containerPath,
+                readOnly: false,
+            })),
             logConfiguration: {
                 logDriver: "awslogs",
                 options: {

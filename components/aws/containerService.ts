@@ -12,9 +12,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { isKnown, type SlotRelease, Slot, SLOTS, slotPlan, slotVersions, slotWeights } from "../release/slots";
-import { Validator } from "../release/validation";
+import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../core/serviceArgs";
+import { isKnown, type SlotRelease, Slot, SLOTS, resolveSlots, slotVersions, slotWeights } from "../core/slots";
+import { Validator } from "../core/validation";
 import { CONTAINER_NAME, containerDefinitions, tmpVolumeName } from "./containerDefinition";
 
 const COMPONENT = "AwsContainerService";
@@ -85,7 +85,7 @@ export class AwsContainerService extends pulumi.ComponentResource {
     constructor(name: string, args: AwsContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`immutable:index:${COMPONENT}`, name, {}, opts);
         const v = new Validator(COMPONENT, name);
-        const plan = slotPlan(COMPONENT, name, args);
+        const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);
         const user = args.user ?? "65532:65532";
         if (isKnown(user) && !/^[1-9][0-9]*(:[0-9]+)?$/.test(String(user))) {
@@ -102,21 +102,34 @@ export class AwsContainerService extends pulumi.ComponentResource {
         const tags = common.labels;
         const https = args.certificateArn !== undefined;
 
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags }, parent);
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { retentionInDays: args.logRetentionDays ?? 30, tags },
+            parent,
+        );
         this.cluster = args.clusterArn
             ? undefined
-            : new aws.ecs.Cluster(`${name}-cluster`, { settings: [{ name: "containerInsights", value: "enabled" }], tags }, parent);
+            : new aws.ecs.Cluster(
+                  `${name}-cluster`,
+                  { settings: [{ name: "containerInsights", value: "enabled" }], tags },
+                  parent,
+              );
         const clusterArn: pulumi.Input<string> = args.clusterArn ?? this.cluster!.arn;
         const clusterName = pulumi.output(clusterArn).apply((arn) => arn.split("/").pop() ?? arn);
 
         const assumeEcsTasks = JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [
+                { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ],
         });
         this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: assumeEcsTasks, tags }, parent);
         new aws.iam.RolePolicyAttachment(
             `${name}-execution-policy`,
-            { role: this.executionRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" },
+            {
+                role: this.executionRole.name,
+                policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            },
             parent,
         );
         if (Object.keys(secrets).length > 0) {
@@ -141,7 +154,9 @@ export class AwsContainerService extends pulumi.ComponentResource {
                     ipv6CidrBlocks: ["::/0"],
                     description: `HTTP${port === 443 ? "S" : ""}`,
                 })),
-                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "to the tasks" }],
+                egress: [
+                    { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "to the tasks" },
+                ],
                 tags,
             },
             parent,
@@ -160,7 +175,15 @@ export class AwsContainerService extends pulumi.ComponentResource {
                         description: "from the load balancer",
                     },
                 ],
-                egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "image pulls, secrets, logs" }],
+                egress: [
+                    {
+                        protocol: "-1",
+                        fromPort: 0,
+                        toPort: 0,
+                        cidrBlocks: ["0.0.0.0/0"],
+                        description: "image pulls, secrets, logs",
+                    },
+                ],
                 tags,
             },
             parent,
@@ -190,7 +213,13 @@ export class AwsContainerService extends pulumi.ComponentResource {
                     protocol: "HTTP",
                     port: common.port,
                     deregistrationDelay: 30,
-                    healthCheck: { path: common.healthPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+                    healthCheck: {
+                        path: common.healthPath,
+                        matcher: "200-399",
+                        interval: 15,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
                     tags: { ...tags, "immutable:slot": slot },
                 },
                 parent,
@@ -214,7 +243,9 @@ export class AwsContainerService extends pulumi.ComponentResource {
                     loadBalancerArn: this.loadBalancer.arn,
                     port: 80,
                     protocol: "HTTP",
-                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+                    defaultActions: [
+                        { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+                    ],
                     tags,
                 },
                 parent,
@@ -272,9 +303,29 @@ export class AwsContainerService extends pulumi.ComponentResource {
                     taskRoleArn: this.taskRole.arn,
                     volumes: common.tmpPaths.map((_p, i) => ({ name: tmpVolumeName(i) })),
                     containerDefinitions: pulumi
-                        .all([release, common.port, user, pulumi.all(common.env), pulumi.all(secrets), pulumi.all(common.tmpPaths), this.logGroup.name, region])
+                        .all([
+                            release,
+                            common.port,
+                            user,
+                            pulumi.all(common.env),
+                            pulumi.all(secrets),
+                            pulumi.all(common.tmpPaths),
+                            this.logGroup.name,
+                            region,
+                        ])
                         .apply(([r, port, u, env, secretRefs, tmpPaths, logGroup, reg]) =>
-                            containerDefinitions({ image: r.image, version: r.version, port, user: u, env, secrets: secretRefs, tmpPaths, logGroup, region: reg, slot }),
+                            containerDefinitions({
+                                image: r.image,
+                                version: r.version,
+                                port,
+                                user: u,
+                                env,
+                                secrets: secretRefs,
+                                tmpPaths,
+                                logGroup,
+                                region: reg,
+                                slot,
+                            }),
                         ),
                     tags: slotTags,
                 },
@@ -298,10 +349,20 @@ export class AwsContainerService extends pulumi.ComponentResource {
                         securityGroups: [this.taskSecurityGroup.id],
                         assignPublicIp: args.assignPublicIp ?? false,
                     },
-                    loadBalancers: [{ targetGroupArn: this.targetGroups[slot].arn, containerName: CONTAINER_NAME, containerPort: common.port }],
+                    loadBalancers: [
+                        {
+                            targetGroupArn: this.targetGroups[slot].arn,
+                            containerName: CONTAINER_NAME,
+                            containerPort: common.port,
+                        },
+                    ],
                     tags: slotTags,
                 },
-                { parent: this, dependsOn: [this.trafficListener, this.testRules[slot]], ignoreChanges: ["desiredCount"] },
+                {
+                    parent: this,
+                    dependsOn: [this.trafficListener, this.testRules[slot]],
+                    ignoreChanges: ["desiredCount"],
+                },
             );
             const target = new aws.appautoscaling.Target(
                 `${name}-${slot}-scaling`,
@@ -370,7 +431,10 @@ function awsSecretRefs(v: Validator, secrets: Record<string, SecretRefArgs>): Re
         }
         const check = (arn: string): string => {
             if (!/^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:(secret:|parameter\/)\S+$/.test(arn)) {
-                v.fail(`${field}.ref`, `must be a Secrets Manager secret ARN or an SSM parameter ARN (a reference, never the value), got ${JSON.stringify(arn.slice(0, 12) + (arn.length > 12 ? "..." : ""))}`);
+                v.fail(
+                    `${field}.ref`,
+                    `must be a Secrets Manager secret ARN or an SSM parameter ARN (a reference, never the value), got ${JSON.stringify(arn.slice(0, 12) + (arn.length > 12 ? "..." : ""))}`,
+                );
             }
             return arn;
         };
@@ -387,11 +451,17 @@ function awsSecretRefs(v: Validator, secrets: Record<string, SecretRefArgs>): Re
 
 /** The execution role's permission to read exactly the referenced secrets. */
 function readSecretsPolicy(valueFroms: string[]): string {
-    const secretArns = valueFroms.filter((a) => a.includes(":secretsmanager:")).map((a) => a.split(":").slice(0, 7).join(":"));
+    const secretArns = valueFroms
+        .filter((a) => a.includes(":secretsmanager:"))
+        .map((a) => a.split(":").slice(0, 7).join(":"));
     const parameterArns = valueFroms.filter((a) => a.includes(":ssm:")).map((a) => a.replace(/:\d+$/, ""));
     const statements: Record<string, unknown>[] = [];
     if (secretArns.length > 0) {
-        statements.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [...new Set(secretArns)] });
+        statements.push({
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: [...new Set(secretArns)],
+        });
     }
     if (parameterArns.length > 0) {
         statements.push({ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [...new Set(parameterArns)] });

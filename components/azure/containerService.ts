@@ -15,10 +15,19 @@ import * as app from "@pulumi/azure-native/app";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as pulumi from "@pulumi/pulumi";
-import { parseImageRef } from "../release/imageRef";
-import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan, slotVersions, slotWeights } from "../release/slots";
-import { Validator } from "../release/validation";
+import { parseImageRef } from "../core/imageRef";
+import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../core/serviceArgs";
+import {
+    dnsLabel,
+    isKnown,
+    revisionSuffix,
+    type SlotPlan,
+    type SlotRelease,
+    resolveSlots,
+    slotVersions,
+    slotWeights,
+} from "../core/slots";
+import { Validator } from "../core/validation";
 
 const COMPONENT = "AzureContainerService";
 
@@ -62,14 +71,17 @@ export class AzureContainerService extends pulumi.ComponentResource {
     constructor(name: string, args: AzureContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`immutable:index:${COMPONENT}`, name, {}, opts);
         const v = new Validator(COMPONENT, name);
-        const plan = slotPlan(COMPONENT, name, args);
+        const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);
         if (args.resourceGroupName === undefined) {
             v.fail("resourceGroupName", "is required");
         }
         const appName = args.appName ?? dnsLabel(name).slice(0, 32).replace(/-$/, "");
         if (!/^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/.test(appName) || appName.includes("--")) {
-            v.fail("appName", `must be 1-32 lowercase letters, digits or single hyphens, starting with a letter, got ${JSON.stringify(appName)}`);
+            v.fail(
+                "appName",
+                `must be 1-32 lowercase letters, digits or single hyphens, starting with a letter, got ${JSON.stringify(appName)}`,
+            );
         }
         const secretRefs = azureSecretRefs(v, args.secrets ?? {});
         const parent = { parent: this };
@@ -114,7 +126,11 @@ export class AzureContainerService extends pulumi.ComponentResource {
         }
         const environmentId: pulumi.Input<string> = args.managedEnvironmentId ?? this.managedEnvironment!.id;
 
-        this.identity = new managedidentity.UserAssignedIdentity(`${name}-identity`, { resourceGroupName: args.resourceGroupName, location, tags }, parent);
+        this.identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            { resourceGroupName: args.resourceGroupName, location, tags },
+            parent,
+        );
 
         const revisionOf = (p: SlotPlan, slot: keyof SlotPlan["releases"]): string =>
             `${appName}--${revisionSuffix(slot, p.releases[slot] as SlotRelease, 30)}`;
@@ -125,7 +141,13 @@ export class AzureContainerService extends pulumi.ComponentResource {
         }));
         // ACR pulls through the identity, for every registry the slots' images come from.
         const registries = plan.apply((p) =>
-            [...new Set(p.slots.map((s) => parseImageRef(p.releases[s]!.image)?.registry).filter((r): r is string => !!r && r.endsWith(".azurecr.io")))].sort(),
+            [
+                ...new Set(
+                    p.slots
+                        .map((s) => parseImageRef(p.releases[s]!.image)?.registry)
+                        .filter((r): r is string => !!r && r.endsWith(".azurecr.io")),
+                ),
+            ].sort(),
         );
         const env = [
             ...Object.keys(common.env)
@@ -138,7 +160,11 @@ export class AzureContainerService extends pulumi.ComponentResource {
             { name: "RELEASE_SLOT", value: template.slot },
             { name: "RELEASE_VERSION", value: template.release.version },
         ];
-        const probe = (type: string) => ({ type, httpGet: { path: common.healthPath, port: common.port }, periodSeconds: 10 });
+        const probe = (type: string) => ({
+            type,
+            httpGet: { path: common.healthPath, port: common.port },
+            periodSeconds: 10,
+        });
 
         this.containerApp = new app.ContainerApp(
             `${name}`,
@@ -154,8 +180,14 @@ export class AzureContainerService extends pulumi.ComponentResource {
                     maxInactiveRevisions: 10,
                     secrets: Object.keys(secretRefs)
                         .sort()
-                        .map((key) => ({ name: secretName(key), keyVaultUrl: secretRefs[key], identity: this.identity.id })),
-                    registries: registries.apply((servers) => servers.map((server) => ({ server, identity: this.identity.id }))),
+                        .map((key) => ({
+                            name: secretName(key),
+                            keyVaultUrl: secretRefs[key],
+                            identity: this.identity.id,
+                        })),
+                    registries: registries.apply((servers) =>
+                        servers.map((server) => ({ server, identity: this.identity.id })),
+                    ),
                     ingress: {
                         external: true,
                         targetPort: common.port,
@@ -163,7 +195,11 @@ export class AzureContainerService extends pulumi.ComponentResource {
                         allowInsecure: false,
                         // Slot order is fixed (blue, green): a flip changes the weights and nothing else.
                         traffic: plan.apply((p) =>
-                            p.slots.map((slot) => ({ revisionName: revisionOf(p, slot), weight: p.weights[slot] ?? 0, label: slot })),
+                            p.slots.map((slot) => ({
+                                revisionName: revisionOf(p, slot),
+                                weight: p.weights[slot] ?? 0,
+                                label: slot,
+                            })),
                         ),
                     },
                 },
@@ -179,7 +215,10 @@ export class AzureContainerService extends pulumi.ComponentResource {
                                 memory: pulumi.output(common.memoryMiB).apply((m) => `${m / 1024}Gi`),
                             },
                             probes: [probe("Liveness"), probe("Readiness")],
-                            volumeMounts: common.tmpPaths.map((mountPath, i) => ({ volumeName: `tmp-${i}`, mountPath })),
+                            volumeMounts: common.tmpPaths.map((mountPath, i) => ({
+                                volumeName: `tmp-${i}`,
+                                mountPath,
+                            })),
                         },
                     ],
                     volumes: common.tmpPaths.map((_p, i) => ({ name: `tmp-${i}`, storageType: "EmptyDir" })),
@@ -192,7 +231,9 @@ export class AzureContainerService extends pulumi.ComponentResource {
 
         const fqdn = this.containerApp.configuration.apply((c) => c?.ingress?.fqdn ?? "");
         this.url = pulumi.interpolate`https://${fqdn}`;
-        this.smokeTestUrls = pulumi.all([fqdn, plan]).apply(([host, p]) => Object.fromEntries(p.slots.map((s) => [s, labelUrl(host, s)])));
+        this.smokeTestUrls = pulumi
+            .all([fqdn, plan])
+            .apply(([host, p]) => Object.fromEntries(p.slots.map((s) => [s, labelUrl(host, s)])));
         this.liveSlot = plan.apply((p) => p.live);
         this.trafficWeights = plan.apply(slotWeights);
         this.slotVersions = plan.apply(slotVersions);
@@ -215,7 +256,9 @@ export class AzureContainerService extends pulumi.ComponentResource {
 /** The URL of a Container Apps traffic label: `https://<app>---<label>.<environment domain>`. */
 export function labelUrl(appFqdn: string, label: string): string {
     const dot = appFqdn.indexOf(".");
-    return dot < 0 ? `https://${appFqdn}---${label}` : `https://${appFqdn.slice(0, dot)}---${label}${appFqdn.slice(dot)}`;
+    return dot < 0
+        ? `https://${appFqdn}---${label}`
+        : `https://${appFqdn.slice(0, dot)}---${label}${appFqdn.slice(dot)}`;
 }
 
 /** The Container Apps secret name of an environment variable (lowercase alphanumerics and hyphens). */
@@ -238,16 +281,25 @@ function azureSecretRefs(v: Validator, secrets: Record<string, SecretRefArgs>): 
         }
         names.set(secretName(key), key);
         const url = (text: string, version: string | undefined): string => {
-            const m = /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/.exec(text);
+            const m =
+                /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/.exec(
+                    text,
+                );
             if (!m) {
-                v.fail(`${field}.ref`, "must be a Key Vault secret URL https://<vault>.vault.azure.net/secrets/<name>[/<version>] (a reference, never the value)");
+                v.fail(
+                    `${field}.ref`,
+                    "must be a Key Vault secret URL https://<vault>.vault.azure.net/secrets/<name>[/<version>] (a reference, never the value)",
+                );
             }
             if (version !== undefined) {
                 if (m[2]) {
                     v.fail(`${field}.version`, "is given twice: in the URL and in version");
                 }
                 if (!/^[0-9a-f]{32}$/.test(version)) {
-                    v.fail(`${field}.version`, `must be a Key Vault secret version (32 hex), got ${JSON.stringify(version)}`);
+                    v.fail(
+                        `${field}.version`,
+                        `must be a Key Vault secret version (32 hex), got ${JSON.stringify(version)}`,
+                    );
                 }
                 return `${text}/${version}`;
             }

@@ -12,9 +12,18 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../release/serviceArgs";
-import { dnsLabel, isKnown, revisionSuffix, type SlotPlan, type SlotRelease, slotPlan, slotVersions, slotWeights } from "../release/slots";
-import { Validator } from "../release/validation";
+import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from "../core/serviceArgs";
+import {
+    dnsLabel,
+    isKnown,
+    revisionSuffix,
+    type SlotPlan,
+    type SlotRelease,
+    resolveSlots,
+    slotVersions,
+    slotWeights,
+} from "../core/slots";
+import { Validator } from "../core/validation";
 
 const COMPONENT = "GcpContainerService";
 
@@ -54,14 +63,17 @@ export class GcpContainerService extends pulumi.ComponentResource {
     constructor(name: string, args: GcpContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super(`immutable:index:${COMPONENT}`, name, {}, opts);
         const v = new Validator(COMPONENT, name);
-        const plan = slotPlan(COMPONENT, name, args);
+        const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);
         if (args.region === undefined) {
             v.fail("region", "is required");
         }
         const serviceName = args.serviceName ?? dnsLabel(name).slice(0, 30).replace(/-$/, "");
         if (!/^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/.test(serviceName)) {
-            v.fail("serviceName", `must be 1-30 lowercase letters, digits or hyphens, starting with a letter, got ${JSON.stringify(serviceName)}`);
+            v.fail(
+                "serviceName",
+                `must be 1-30 lowercase letters, digits or hyphens, starting with a letter, got ${JSON.stringify(serviceName)}`,
+            );
         }
         const secretRefs = gcpSecretRefs(v, args.secrets ?? {});
         const parent = { parent: this };
@@ -88,7 +100,11 @@ export class GcpContainerService extends pulumi.ComponentResource {
 
         const revisionOf = (p: SlotPlan, slot: keyof SlotPlan["releases"]): string =>
             `${serviceName}-${revisionSuffix(slot, p.releases[slot] as SlotRelease, 62 - serviceName.length)}`;
-        const template = plan.apply((p) => ({ slot: p.template, release: p.releases[p.template] as SlotRelease, revision: revisionOf(p, p.template) }));
+        const template = plan.apply((p) => ({
+            slot: p.template,
+            release: p.releases[p.template] as SlotRelease,
+            revision: revisionOf(p, p.template),
+        }));
 
         const envs = [
             { name: "RELEASE_SLOT", value: template.slot },
@@ -98,7 +114,10 @@ export class GcpContainerService extends pulumi.ComponentResource {
                 .map((key) => ({ name: key, value: common.env[key] })),
             ...Object.keys(secretRefs)
                 .sort()
-                .map((key) => ({ name: key, valueSource: { secretKeyRef: { secret: secretRefs[key].secret, version: secretRefs[key].version } } })),
+                .map((key) => ({
+                    name: key,
+                    valueSource: { secretKeyRef: { secret: secretRefs[key].secret, version: secretRefs[key].version } },
+                })),
         ];
         this.service = new gcp.cloudrunv2.Service(
             `${name}`,
@@ -114,9 +133,16 @@ export class GcpContainerService extends pulumi.ComponentResource {
                     serviceAccount: this.serviceAccount.email,
                     // In-memory scratch volumes (emptyDir) need the second generation execution environment.
                     executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
-                    labels: template.apply((t) => ({ ...labels, "immutable-slot": t.slot, "immutable-version": dnsLabel(t.release.version).slice(0, 63) })),
+                    labels: template.apply((t) => ({
+                        ...labels,
+                        "immutable-slot": t.slot,
+                        "immutable-version": dnsLabel(t.release.version).slice(0, 63),
+                    })),
                     scaling: { minInstanceCount: common.minInstances, maxInstanceCount: common.maxInstances },
-                    volumes: common.tmpPaths.map((_p, i) => ({ name: `tmp-${i}`, emptyDir: { medium: "MEMORY", sizeLimit: "256Mi" } })),
+                    volumes: common.tmpPaths.map((_p, i) => ({
+                        name: `tmp-${i}`,
+                        emptyDir: { medium: "MEMORY", sizeLimit: "256Mi" },
+                    })),
                     containers: [
                         {
                             name: "app",
@@ -129,8 +155,15 @@ export class GcpContainerService extends pulumi.ComponentResource {
                                     memory: pulumi.output(common.memoryMiB).apply((m) => `${m}Mi`),
                                 },
                             },
-                            startupProbe: { httpGet: { path: common.healthPath, port: common.port }, periodSeconds: 5, failureThreshold: 12 },
-                            livenessProbe: { httpGet: { path: common.healthPath, port: common.port }, periodSeconds: 15 },
+                            startupProbe: {
+                                httpGet: { path: common.healthPath, port: common.port },
+                                periodSeconds: 5,
+                                failureThreshold: 12,
+                            },
+                            livenessProbe: {
+                                httpGet: { path: common.healthPath, port: common.port },
+                                periodSeconds: 15,
+                            },
                             volumeMounts: common.tmpPaths.map((mountPath, i) => ({ name: `tmp-${i}`, mountPath })),
                         },
                     ],
@@ -191,7 +224,11 @@ export function tagUrl(serviceUri: string, tag: string): string {
 
 /** GCP labels: lowercase keys and values of letters, digits, `_` and `-`, at most 63 characters. */
 function gcpLabels(labels: Record<string, pulumi.Input<string>>): Record<string, pulumi.Input<string>> {
-    const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9_-]/g, "-").slice(0, 63);
+    const clean = (s: string) =>
+        s
+            .toLowerCase()
+            .replace(/[^a-z0-9_-]/g, "-")
+            .slice(0, 63);
     return Object.fromEntries(
         Object.entries(labels).map(([k, value]) => [clean(k), pulumi.output(value).apply(clean)]),
     );
@@ -216,19 +253,27 @@ function gcpSecretRefs(v: Validator, secrets: Record<string, SecretRefArgs>): Re
         }
         const checkVersion = (version: string): string => {
             if (!/^[1-9][0-9]*$/.test(version)) {
-                v.fail(`${field}.version`, `must pin a secret version number (never "latest"), got ${JSON.stringify(version)}`);
+                v.fail(
+                    `${field}.version`,
+                    `must pin a secret version number (never "latest"), got ${JSON.stringify(version)}`,
+                );
             }
             return version;
         };
         const checkSecret = (secret: string): string => {
             if (!/^(projects\/[^/\s]+\/secrets\/)?[A-Za-z0-9_-]{1,255}$/.test(secret)) {
-                v.fail(`${field}.ref`, "must be a Secret Manager secret id or projects/<p>/secrets/<id> (a reference, never the value)");
+                v.fail(
+                    `${field}.ref`,
+                    "must be a Secret Manager secret id or projects/<p>/secrets/<id> (a reference, never the value)",
+                );
             }
             return secret;
         };
         result[key] = {
             secret: isKnown(ref.ref) ? checkSecret(String(ref.ref)) : pulumi.output(ref.ref).apply(checkSecret),
-            version: isKnown(ref.version) ? checkVersion(String(ref.version)) : pulumi.output(ref.version!).apply(checkVersion),
+            version: isKnown(ref.version)
+                ? checkVersion(String(ref.version))
+                : pulumi.output(ref.version!).apply(checkVersion),
         };
     }
     return result;

@@ -2,8 +2,8 @@ import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pinnedRef } from "../release/imageRef";
-import { Validator } from "../release/validation";
+import { pinnedRef } from "../core/imageRef";
+import { Validator } from "../core/validation";
 import { checkBuildArgs, checkRepository, checkVersion, gitSha } from "./buildInputs";
 import { checkBaseImages, describeUnpinned } from "./dockerfile";
 
@@ -107,9 +107,17 @@ export class ContainerImage extends pulumi.ComponentResource {
         const policy = args.baseImagePolicy ?? BaseImagePolicy.Require;
         const inspect = (context: string, dockerfile: string | undefined, version: string | undefined) =>
             inspectBuild(v, this, { context, dockerfile, version, policy });
-        const plain = [args.context, args.dockerfile, args.version].every((x) => x === undefined || typeof x === "string");
+        const plain = [args.context, args.dockerfile, args.version].every(
+            (x) => x === undefined || typeof x === "string",
+        );
         const checks = plain
-            ? pulumi.output(inspect(args.context as string, args.dockerfile as string | undefined, args.version as string | undefined))
+            ? pulumi.output(
+                  inspect(
+                      args.context as string,
+                      args.dockerfile as string | undefined,
+                      args.version as string | undefined,
+                  ),
+              )
             : pulumi.all([args.context, args.dockerfile, args.version]).apply(([c, d, ver]) => inspect(c, d, ver));
 
         this.version = checks.version;
@@ -150,8 +158,14 @@ export class ContainerImage extends pulumi.ComponentResource {
         );
         this.digest = this.image.digest;
         this.refs = pulumi
-            .all([this.image.digest, pulumi.all(registries.map((r) => r.name)), pulumi.all(registries.map((r) => r.repositoryUrl))])
-            .apply(([digest, keys, repos]) => Object.fromEntries(keys.map((key, i) => [key, pinnedRef(repos[i], digest)])));
+            .all([
+                this.image.digest,
+                pulumi.all(registries.map((r) => r.name)),
+                pulumi.all(registries.map((r) => r.repositoryUrl)),
+            ])
+            .apply(([digest, keys, repos]) =>
+                Object.fromEntries(keys.map((key, i) => [key, pinnedRef(repos[i], digest)])),
+            );
         this.registerOutputs({
             version: this.version,
             gitSha: this.gitSha,
@@ -195,7 +209,10 @@ function inspectBuild(
     const sha = gitSha(build.context);
     const version = build.version ?? sha;
     if (!version) {
-        return v.fail("version", `must be set: ${build.context} is not in a git checkout, so there is no git SHA to default to`);
+        return v.fail(
+            "version",
+            `must be set: ${build.context} is not in a git checkout, so there is no git SHA to default to`,
+        );
     }
     checkVersion(v, version);
     return { file, baseImages: report.pinned, gitSha: sha ?? "unknown", version };

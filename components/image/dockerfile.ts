@@ -2,7 +2,7 @@
  * Dockerfile base-image checks: the one implementation of "pin base image digests" shared by
  * ContainerImage (at `pulumi up`) and `bin/immutable release` (in CI).
  */
-import { isPinnedByDigest } from "../release/imageRef";
+import { isPinnedByDigest } from "../core/imageRef";
 
 /** One `FROM` instruction. */
 export interface FromLine {
@@ -39,7 +39,9 @@ function instructions(text: string): Array<{ line: number; text: string }> {
         }
         const continued = /\\\s*$/.test(raw);
         const part = continued ? raw.replace(/\\\s*$/, "") : raw;
-        current = current ? { line: current.line, text: `${current.text} ${part.trim()}` } : { line: i + 1, text: part.trim() };
+        current = current
+            ? { line: current.line, text: `${current.text} ${part.trim()}` }
+            : { line: i + 1, text: part.trim() };
         if (!continued) {
             out.push(current);
             current = undefined;
@@ -53,10 +55,13 @@ function instructions(text: string): Array<{ line: number; text: string }> {
 
 /** Substitutes `${NAME}` / `$NAME` from ARG defaults declared before the first FROM. */
 function substitute(value: string, args: Map<string, string>): string {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a, def, b) => {
-        const name = a ?? b;
-        return args.get(name) ?? def ?? "";
-    });
+    return value.replace(
+        /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (_m, a, def, b) => {
+            const name = a ?? b;
+            return args.get(name) ?? def ?? "";
+        },
+    );
 }
 
 /** Reads the FROM lines of a Dockerfile and says which are not pinned by digest. */
@@ -103,5 +108,7 @@ export function checkBaseImages(dockerfile: string): BaseImageReport {
 
 /** One line per unpinned FROM, for error messages: `line 3: FROM node:22 (not pinned by digest)`. */
 export function describeUnpinned(report: BaseImageReport): string {
-    return report.unpinned.map((f) => `line ${f.line}: FROM ${f.image || "(empty)"} is not pinned by digest`).join("; ");
+    return report.unpinned
+        .map((f) => `line ${f.line}: FROM ${f.image || "(empty)"} is not pinned by digest`)
+        .join("; ");
 }

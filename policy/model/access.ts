@@ -76,8 +76,14 @@ function instanceAccessOf(type: string, props: Record<string, any>): InstanceAcc
         case T.awsLaunchTemplate: {
             // An instance launched from a template without its own metadataOptions inherits the template's
             // (judged on the template).
-            const inherits = type === T.awsInstance && record(props.launchTemplate) !== undefined && record(props.metadataOptions) === undefined;
-            return { keyPair: str(props.keyName) || undefined, imdsTokensRequired: inherits ? undefined : imdsRequired(props.metadataOptions) };
+            const inherits =
+                type === T.awsInstance &&
+                record(props.launchTemplate) !== undefined &&
+                record(props.metadataOptions) === undefined;
+            return {
+                keyPair: str(props.keyName) || undefined,
+                imdsTokensRequired: inherits ? undefined : imdsRequired(props.metadataOptions),
+            };
         }
         case T.awsKeyPair:
             return { keyPair: str(props.keyName) ?? "(key pair)" };
@@ -106,4 +112,3 @@ function instanceAccessOf(type: string, props: Record<string, any>): InstanceAcc
 export function sshKeyEntries(metadata: Record<string, string>): string[] {
     return Object.keys(metadata).filter((k) => GCP_SSH_KEY_KEYS.includes(k) && metadata[k].trim().length > 0);
 }
-

@@ -18,7 +18,8 @@ export interface BootScript {
 export const BOOT_TYPES: readonly string[] = VM_TYPES;
 
 /** GCP metadata keys that the guest runs or hands to cloud-init at boot. */
-const GCP_BOOT_KEY = /^(startup-script|windows-startup-script-(ps1|cmd|bat)|sysprep-specialize-script-(ps1|cmd|bat)|user-data)$/;
+const GCP_BOOT_KEY =
+    /^(startup-script|windows-startup-script-(ps1|cmd|bat)|sysprep-specialize-script-(ps1|cmd|bat)|user-data)$/;
 
 function add(out: BootScript[], path: string, value: unknown, base64: boolean): void {
     const text = str(value);
@@ -76,8 +77,14 @@ export interface BootInstall {
 }
 
 const INSTALLS: Array<{ kind: string; re: RegExp }> = [
-    { kind: "package install", re: /\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade|full-upgrade)\b[^\n;&|]*/g },
-    { kind: "package install", re: /\b(yum|dnf|microdnf|tdnf)\s+(-\S+\s+)*(install|update|upgrade|groupinstall)\b[^\n;&|]*/g },
+    {
+        kind: "package install",
+        re: /\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade|full-upgrade)\b[^\n;&|]*/g,
+    },
+    {
+        kind: "package install",
+        re: /\b(yum|dnf|microdnf|tdnf)\s+(-\S+\s+)*(install|update|upgrade|groupinstall)\b[^\n;&|]*/g,
+    },
     { kind: "package install", re: /\bapk\s+(-\S+\s+)*(add|upgrade)\b[^\n;&|]*/g },
     { kind: "package install", re: /\bzypper\s+(-\S+\s+)*(install|in|update|up|dist-upgrade|dup)\b[^\n;&|]*/g },
     { kind: "package install", re: /\b(pip3?|pipx|python3?\s+-m\s+pip)\s+(-\S+\s+)*install\b[^\n;&|]*/g },
@@ -87,8 +94,14 @@ const INSTALLS: Array<{ kind: string; re: RegExp }> = [
     { kind: "remote script", re: /\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b/g },
     { kind: "remote script", re: /\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+)?(python3?|perl|ruby|node)\b/g },
     { kind: "remote script", re: /\b(ba)?sh\s+(-c\s+)?["']?\$\(\s*(curl|wget)\b[^\n]*/g },
-    { kind: "remote script", re: /\b(iex|Invoke-Expression)\b[^\n]*\b(DownloadString|Invoke-WebRequest|iwr)\b[^\n]*/gi },
-    { kind: "package install", re: /^\s*(packages|package_update|package_upgrade)\s*:(?!\s*(false|\[\s*\])\s*$)[^\n]*/gm },
+    {
+        kind: "remote script",
+        re: /\b(iex|Invoke-Expression)\b[^\n]*\b(DownloadString|Invoke-WebRequest|iwr)\b[^\n]*/gi,
+    },
+    {
+        kind: "package install",
+        re: /^\s*(packages|package_update|package_upgrade)\s*:(?!\s*(false|\[\s*\])\s*$)[^\n]*/gm,
+    },
 ];
 
 /** The installs and remote scripts a boot script runs (cloud-config `packages:` included). */

@@ -125,13 +125,26 @@ function containersOf(type: string, props: Record<string, any>): Container[] {
         case T.gcpCloudRunV2Service:
             return genericContainers("template.containers", record(props.template)?.containers, "envs");
         case T.gcpCloudRunV2Job:
-            return genericContainers("template.template.containers", record(record(props.template)?.template)?.containers, "envs");
+            return genericContainers(
+                "template.template.containers",
+                record(record(props.template)?.template)?.containers,
+                "envs",
+            );
         case T.gcpCloudRunService:
-            return genericContainers("template.spec.containers", record(record(props.template)?.spec)?.containers, "envs");
+            return genericContainers(
+                "template.spec.containers",
+                record(record(props.template)?.spec)?.containers,
+                "envs",
+            );
         case T.azureContainerApp:
         case T.azureContainerAppJob: {
             const template = record(props.template);
-            return genericContainers("template.containers", template?.containers, "env", genericContainers("template.initContainers", template?.initContainers, "env"));
+            return genericContainers(
+                "template.containers",
+                template?.containers,
+                "env",
+                genericContainers("template.initContainers", template?.initContainers, "env"),
+            );
         }
         default:
             return [];

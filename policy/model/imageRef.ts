@@ -5,9 +5,9 @@
  * Memoized per reference text: a stack runs the same few image refs in many resources, and several rules
  * ask about each. Parsed refs are frozen (shared between callers).
  */
-import * as imageRef from "../../components/release/imageRef";
+import * as imageRef from "../../components/core/imageRef";
 
-export type { ParsedImageRef } from "../../components/release/imageRef";
+export type { ParsedImageRef } from "../../components/core/imageRef";
 
 const LIMIT = 4096;
 

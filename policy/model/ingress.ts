@@ -58,9 +58,10 @@ function awsRule(path: string, protocol: unknown, fromPort: unknown, toPort: unk
     const cls = protocolClass(protocol);
     const from = num(fromPort);
     const to = num(toPort);
-    const ports = cls === ProtocolClass.All || from === undefined
-        ? [ALL_PORTS]
-        : [{ from: Math.min(from, to ?? from), to: Math.max(from, to ?? from) }];
+    const ports =
+        cls === ProtocolClass.All || from === undefined
+            ? [ALL_PORTS]
+            : [{ from: Math.min(from, to ?? from), to: Math.max(from, to ?? from) }];
     return { path, protocol: cls, ports, sources };
 }
 
@@ -88,7 +89,15 @@ function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[]
             for (let i = 0; i < items.length; i++) {
                 const r = record(items[i]);
                 if (r) {
-                    out.push(awsRule(`ingress[${i}]`, r.protocol, r.fromPort, r.toPort, strings(r.ipv6CidrBlocks, strings(r.cidrBlocks))));
+                    out.push(
+                        awsRule(
+                            `ingress[${i}]`,
+                            r.protocol,
+                            r.fromPort,
+                            r.toPort,
+                            strings(r.ipv6CidrBlocks, strings(r.cidrBlocks)),
+                        ),
+                    );
                 }
             }
             return out;
@@ -97,16 +106,35 @@ function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[]
             if (!isOneOf(props.type, "ingress")) {
                 return [];
             }
-            return [awsRule("", props.protocol, props.fromPort, props.toPort, strings(props.ipv6CidrBlocks, strings(props.cidrBlocks)))];
+            return [
+                awsRule(
+                    "",
+                    props.protocol,
+                    props.fromPort,
+                    props.toPort,
+                    strings(props.ipv6CidrBlocks, strings(props.cidrBlocks)),
+                ),
+            ];
         case T.awsVpcIngressRule:
-            return [awsRule("", props.ipProtocol, props.fromPort, props.toPort, strings(props.cidrIpv6, strings(props.cidrIpv4)))];
+            return [
+                awsRule(
+                    "",
+                    props.ipProtocol,
+                    props.fromPort,
+                    props.toPort,
+                    strings(props.cidrIpv6, strings(props.cidrIpv4)),
+                ),
+            ];
         case T.gcpFirewall: {
             if (truthy(props.disabled) || (props.direction !== undefined && !isOneOf(props.direction, "INGRESS"))) {
                 return [];
             }
             const ranges = strings(props.sourceRanges);
             // An ingress firewall with no source at all applies to every source (0.0.0.0/0).
-            const noSource = ranges.length === 0 && strings(props.sourceTags).length === 0 && strings(props.sourceServiceAccounts).length === 0;
+            const noSource =
+                ranges.length === 0 &&
+                strings(props.sourceTags).length === 0 &&
+                strings(props.sourceServiceAccounts).length === 0;
             const sources = noSource ? ["0.0.0.0/0"] : ranges;
             const allows = list(props.allows);
             const out: IngressRule[] = [];

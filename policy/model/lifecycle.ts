@@ -48,13 +48,17 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
         case T.awsAutoscalingGroup: {
             const floatingVersions: string[] = [];
             floating("launchTemplate", props.launchTemplate, floatingVersions);
-            const mixed = record(record(record(props.mixedInstancesPolicy)?.launchTemplate)?.launchTemplateSpecification);
+            const mixed = record(
+                record(record(props.mixedInstancesPolicy)?.launchTemplate)?.launchTemplateSpecification,
+            );
             floating("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification", mixed, floatingVersions);
             const refresh = record(props.instanceRefresh);
             return {
                 maxInstanceLifetimeSeconds: num(props.maxInstanceLifetime),
                 replacesOnRelease: refresh !== undefined && str(refresh.strategy) !== undefined,
-                replacement: refresh ? `instanceRefresh.strategy ${str(refresh.strategy) ?? "(unset)"}` : "no instanceRefresh",
+                replacement: refresh
+                    ? `instanceRefresh.strategy ${str(refresh.strategy) ?? "(unset)"}`
+                    : "no instanceRefresh",
                 floatingVersions,
             };
         }
@@ -96,17 +100,22 @@ const AWS_ROOT_DEVICES = ["/dev/xvda", "/dev/sda1", "/dev/sda", "/dev/nvme0n1", 
 export function instanceState(type: string, props: Record<string, any>): string[] {
     switch (type) {
         case T.awsLaunchTemplate:
-            return list(props.blockDeviceMappings).map(record).flatMap((m, i) => {
-                if (!m || m.noDevice || m.virtualName || !record(m.ebs)) {
-                    return []; // suppressed device or instance store (ephemeral): no state survives
-                }
-                const device = str(m.deviceName) ?? "";
-                return AWS_ROOT_DEVICES.includes(device) ? [] : [`blockDeviceMappings[${i}] (${device || "data disk"})`];
-            });
+            return list(props.blockDeviceMappings)
+                .map(record)
+                .flatMap((m, i) => {
+                    if (!m || m.noDevice || m.virtualName || !record(m.ebs)) {
+                        return []; // suppressed device or instance store (ephemeral): no state survives
+                    }
+                    const device = str(m.deviceName) ?? "";
+                    return AWS_ROOT_DEVICES.includes(device)
+                        ? []
+                        : [`blockDeviceMappings[${i}] (${device || "data disk"})`];
+                });
         case T.gcpInstanceGroupManager:
         case T.gcpRegionInstanceGroupManager:
             return ["statefulDisks", "statefulInternalIps", "statefulExternalIps"].flatMap((k) =>
-                list(props[k]).length > 0 ? [k] : []);
+                list(props[k]).length > 0 ? [k] : [],
+            );
         case T.azureVmss: {
             const disks = list(record(record(props.virtualMachineProfile)?.storageProfile)?.dataDisks);
             return disks.map((_, i) => `virtualMachineProfile.storageProfile.dataDisks[${i}]`);

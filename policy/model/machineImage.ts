@@ -20,7 +20,9 @@ export interface BootImage {
 export const MACHINE_IMAGE_TYPES: readonly string[] = VM_TYPES;
 
 function awsFloating(ref: string | undefined): string | undefined {
-    return ref && /^resolve:ssm:/i.test(ref) ? "an SSM parameter alias resolves to whatever image the parameter names today" : undefined;
+    return ref && /^resolve:ssm:/i.test(ref)
+        ? "an SSM parameter alias resolves to whatever image the parameter names today"
+        : undefined;
 }
 
 function gcpFloating(ref: string | undefined): string | undefined {
@@ -35,13 +37,19 @@ function azureImage(storageProfile: unknown): { reference?: string; floating?: s
     const id = str(image.id) ?? str(image.sharedGalleryImageId) ?? str(image.communityGalleryImageId);
     if (id) {
         const versioned = /\/versions\/[^/]+$/i.test(id) && !/\/versions\/latest$/i.test(id);
-        return { reference: id, floating: versioned ? undefined : "a gallery image without a pinned version resolves to its latest version" };
+        return {
+            reference: id,
+            floating: versioned ? undefined : "a gallery image without a pinned version resolves to its latest version",
+        };
     }
     const marketplace = [image.publisher, image.offer, image.sku, image.version].map(str).join(":");
     if (isOneOf(image.version, "latest") || str(image.version) === undefined) {
         return { reference: marketplace, floating: "a marketplace image at version latest changes under the instance" };
     }
-    return { reference: marketplace, floating: "a marketplace image is not our golden image (use a gallery image version)" };
+    return {
+        reference: marketplace,
+        floating: "a marketplace image is not our golden image (use a gallery image version)",
+    };
 }
 
 /** The boot image of a VM resource, or undefined for other types and for instances launched from a template. */

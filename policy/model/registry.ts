@@ -24,7 +24,10 @@ export function registryTags(type: string, props: Record<string, any>): Registry
     switch (type) {
         case T.awsEcrRepository: {
             const setting = str(props.imageTagMutability) ?? "MUTABLE";
-            const filters = list(props.imageTagMutabilityExclusionFilters).map(record).map((f) => str(f?.filter)).filter((f): f is string => !!f);
+            const filters = list(props.imageTagMutabilityExclusionFilters)
+                .map(record)
+                .map((f) => str(f?.filter))
+                .filter((f): f is string => !!f);
             if (isOneOf(setting, "IMMUTABLE")) {
                 return { immutable: true, mutableTagFilters: [], setting };
             }
@@ -34,11 +37,18 @@ export function registryTags(type: string, props: Record<string, any>): Registry
             return { immutable: false, mutableTagFilters: [], setting: `imageTagMutability ${setting}` };
         }
         case T.gcpArtifactRepository: {
-            if (!isOneOf(props.format, "DOCKER") || (props.mode !== undefined && !isOneOf(props.mode, "STANDARD_REPOSITORY"))) {
+            if (
+                !isOneOf(props.format, "DOCKER") ||
+                (props.mode !== undefined && !isOneOf(props.mode, "STANDARD_REPOSITORY"))
+            ) {
                 return undefined;
             }
             const immutable = record(props.dockerConfig)?.immutableTags === true;
-            return { immutable, mutableTagFilters: [], setting: immutable ? "dockerConfig.immutableTags true" : "dockerConfig.immutableTags unset" };
+            return {
+                immutable,
+                mutableTagFilters: [],
+                setting: immutable ? "dockerConfig.immutableTags true" : "dockerConfig.immutableTags unset",
+            };
         }
         default:
             return undefined;

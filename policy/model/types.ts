@@ -42,14 +42,3 @@ export const VM_TYPES: readonly string[] = [
     T.azureVm,
     T.azureVmss,
 ];
-
-/** The cloud a resource type belongs to (from its package), or undefined. */
-export function cloudOf(type: string): "aws" | "gcp" | "azure" | undefined {
-    if (type.startsWith("aws:")) {
-        return "aws";
-    }
-    if (type.startsWith("gcp:")) {
-        return "gcp";
-    }
-    return type.startsWith("azure-native:") ? "azure" : undefined;
-}

@@ -25,7 +25,9 @@ export function list(value: unknown): unknown[] {
 
 /** The value as an object, or undefined. */
 export function record(value: unknown): Record<string, any> | undefined {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, any>)
+        : undefined;
 }
 
 /** The value as a string (numbers are printed), or undefined. */
@@ -92,7 +94,9 @@ export function tagMap(value: unknown): Record<string, string> {
  * The cache holds the last props object only: the rules of one resource run one after another, and a
  * shape kept per props object for the whole evaluation would only add to the garbage collector's work.
  */
-export function memoByProps<T>(normalize: (type: string, props: Record<string, any>) => T): (type: string, props: Record<string, any>) => T {
+export function memoByProps<T>(
+    normalize: (type: string, props: Record<string, any>) => T,
+): (type: string, props: Record<string, any>) => T {
     let lastProps: object | undefined;
     let lastType: string | undefined;
     let lastShape: T | undefined;

@@ -1,7 +1,7 @@
 import { INGRESS_TYPES, ingressRules } from "../model/ingress";
 import { isInternetSource } from "../model/internet";
 import { ProtocolClass, rangeContains, type PortRange } from "../model/ports";
-import { Family, schema, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of admin-ingress-forbid. */
 export interface AdminIngressConfig {
@@ -20,17 +20,34 @@ export const adminIngressForbid: ResourceRule<AdminIngressConfig> = {
     kind: "resource",
     name: "admin-ingress-forbid",
     family: Family.Network,
-    description: "Forbids SSH (22), RDP (3389) and other admin ports (WinRM 5985/5986 by default) open to the internet.",
+    description:
+        "Forbids SSH (22), RDP (3389) and other admin ports (WinRM 5985/5986 by default) open to the internet.",
     why: "Never modify a running instance, replace it: an open admin port exists only to log in and change a server by hand.",
     fix: "Remove the rule (ship changes as a new image and replace the instances); for break-glass access use SSM Session Manager, IAP or Bastion, or list the bastion range in allowedCidrs.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: INGRESS_TYPES,
     defaults: { ports: [22, 3389], extraPorts: [5985, 5986], allowedCidrs: [] },
-    configSchema: schema({
-        ports: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, description: "Admin ports (SSH, RDP)." },
-        extraPorts: { type: "array", items: { type: "integer", minimum: 0, maximum: 65535 }, description: "More admin ports (default WinRM 5985/5986)." },
-        allowedCidrs: { type: "array", items: { type: "string" }, description: "Source CIDRs allowed to reach admin ports." },
-    }, { ports: [22, 3389], extraPorts: [5985, 5986], allowedCidrs: [] }),
+    configSchema: schema(
+        {
+            ports: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                description: "Admin ports (SSH, RDP).",
+            },
+            extraPorts: {
+                type: "array",
+                items: { type: "integer", minimum: 0, maximum: 65535 },
+                description: "More admin ports (default WinRM 5985/5986).",
+            },
+            allowedCidrs: {
+                type: "array",
+                items: { type: "string" },
+                description: "Source CIDRs allowed to reach admin ports.",
+            },
+        },
+        { ports: [22, 3389], extraPorts: [5985, 5986], allowedCidrs: [] },
+    ),
     validate(type, props, config, report) {
         const ports = [...config.ports, ...config.extraPorts];
         for (const rule of ingressRules(type, props)) {
@@ -43,7 +60,7 @@ export const adminIngressForbid: ResourceRule<AdminIngressConfig> = {
             }
             const sources = rule.sources.filter((s) => isInternetSource(s, config.allowedCidrs));
             if (sources.length > 0) {
-                const what = open.map((p) => PORT_NAMES[p] ? `${PORT_NAMES[p]} (${p})` : String(p)).join(", ");
+                const what = open.map((p) => (PORT_NAMES[p] ? `${PORT_NAMES[p]} (${p})` : String(p))).join(", ");
                 const where = rule.path ? `${rule.path} opens` : "opens";
                 report(`${where} ${what} to the internet (${sources.join(", ")})`);
             }

@@ -1,6 +1,6 @@
 import { containers } from "../model/containers";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Privileged containers where the platform exposes the setting (ECS). */
 export const containerPrivilegedForbid: ResourceRule = {
@@ -11,6 +11,7 @@ export const containerPrivilegedForbid: ResourceRule = {
     why: "Never modify a running instance: a privileged container can change its host, which then differs from its image.",
     fix: "Remove privileged; grant the one Linux capability needed with linuxParameters.capabilities.add if any.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: [T.awsEcsTaskDefinition],
     defaults: {},
     validate(type, props, _config, report) {

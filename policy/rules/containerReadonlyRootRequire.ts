@@ -1,16 +1,18 @@
 import { containers } from "../model/containers";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Read-only root filesystems where the platform exposes the setting (ECS). */
 export const containerReadonlyRootRequire: ResourceRule = {
     kind: "resource",
     name: "container-readonly-root-require",
     family: Family.Runtime,
-    description: "Requires a read-only root filesystem (readonlyRootFilesystem true) for every container of an ECS task definition.",
+    description:
+        "Requires a read-only root filesystem (readonlyRootFilesystem true) for every container of an ECS task definition.",
     why: "Never modify a running instance: a writable root filesystem lets a running container drift from its image.",
     fix: "Set readonlyRootFilesystem: true and mount a volume (or tmpfs) for the paths that must be written.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.ExternalizeState,
     resourceTypes: [T.awsEcsTaskDefinition],
     defaults: {},
     validate(type, props, _config, report) {

@@ -1,16 +1,17 @@
 import { containers } from "../model/containers";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Containers that run as root where the platform exposes the user (ECS). */
 export const containerRootUserForbid: ResourceRule = {
     kind: "resource",
     name: "container-root-user-forbid",
     family: Family.Runtime,
-    description: "Forbids containers that run as root (user \"root\", \"0\" or \"0:<group>\") in ECS task definitions.",
+    description: 'Forbids containers that run as root (user "root", "0" or "0:<group>") in ECS task definitions.',
     why: "Never modify a running instance: root in the container can rewrite the image's files at run time.",
     fix: "Set USER in the Dockerfile to a non-root uid and drop the user override (or set a non-root uid).",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: [T.awsEcsTaskDefinition],
     defaults: {},
     validate(type, props, _config, report) {

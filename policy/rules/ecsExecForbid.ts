@@ -1,6 +1,6 @@
 import { instanceAccess } from "../model/access";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** ECS Exec on services. */
 export const ecsExecForbid: ResourceRule = {
@@ -11,6 +11,7 @@ export const ecsExecForbid: ResourceRule = {
     why: "Never modify a running instance, replace it: a shell into a running container is how hand-made changes start.",
     fix: "Remove enableExecuteCommand; reproduce problems from the same digest in a non-production slot.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: [T.awsEcsService],
     defaults: {},
     validate(type, props, _config, report) {

@@ -1,6 +1,6 @@
 import { lifecycle } from "../model/lifecycle";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** ASGs on $Latest / $Default launch template versions. */
 export const floatingLaunchTemplateForbid: ResourceRule = {
@@ -11,6 +11,7 @@ export const floatingLaunchTemplateForbid: ResourceRule = {
     why: "Deploy identically: with a floating version, a template edit outside the release changes what new instances boot.",
     fix: "Reference the launch template's latestVersion output (a number), so each release is one explicit version and triggers the instance refresh.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.SideBySide,
     resourceTypes: [T.awsAutoscalingGroup],
     defaults: {},
     validate(type, props, _config, report) {

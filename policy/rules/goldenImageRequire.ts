@@ -1,5 +1,5 @@
 import { MACHINE_IMAGE_TYPES, bootImage } from "../model/machineImage";
-import { Family, schema, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of golden-image-require. */
 export interface GoldenImageConfig {
@@ -12,15 +12,23 @@ export const goldenImageRequire: ResourceRule<GoldenImageConfig> = {
     kind: "resource",
     name: "golden-image-require",
     family: Family.Images,
-    description: "Requires VM instances and templates to boot a versioned golden image: no image families, SSM aliases, marketplace or unversioned gallery images, and the image version tag/label present.",
+    description:
+        "Requires VM instances and templates to boot a versioned golden image: no image families, SSM aliases, marketplace or unversioned gallery images, and the image version tag/label present.",
     why: "Build once: an instance must boot the image that was built and tested for the release, not whatever a family or alias names today.",
     fix: "Boot the MachineImage of the release (a pinned AMI id, image name or gallery image version) and copy its version tag to the instance resource.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.GoldenImages,
     resourceTypes: MACHINE_IMAGE_TYPES,
     defaults: { versionTag: "image-version" },
-    configSchema: schema({
-        versionTag: { type: "string", description: "Tag (AWS, Azure) / label (GCP) carrying the golden image version." },
-    }, { versionTag: "image-version" }),
+    configSchema: schema(
+        {
+            versionTag: {
+                type: "string",
+                description: "Tag (AWS, Azure) / label (GCP) carrying the golden image version.",
+            },
+        },
+        { versionTag: "image-version" },
+    ),
     validate(type, props, config, report) {
         const image = bootImage(type, props);
         if (!image) {

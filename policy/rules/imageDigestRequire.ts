@@ -1,16 +1,18 @@
 import { CONTAINER_TYPES, containers } from "../model/containers";
 import { isLatest, isPinnedByDigest, parseImageRef } from "../model/imageRef";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Container images pinned by digest on ECS, Cloud Run (v2 and v1) and Container Apps. */
 export const imageDigestRequire: ResourceRule = {
     kind: "resource",
     name: "image-digest-require",
     family: Family.Images,
-    description: "Requires every container image to be pinned by digest (repo@sha256:...): no tags, no :latest, in ECS task definitions, Cloud Run services and jobs (v2 and v1) and Container Apps.",
+    description:
+        "Requires every container image to be pinned by digest (repo@sha256:...): no tags, no :latest, in ECS task definitions, Cloud Run services and jobs (v2 and v1) and Container Apps.",
     why: "Build once, deploy the same artifact everywhere: a tag can be moved, so what runs is not what was tested.",
     fix: "Deploy the release's per-registry ref (repo@sha256:...) from the build stack or the release manifest, never a tag.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.GoldenImages,
     resourceTypes: CONTAINER_TYPES,
     defaults: {},
     validate(type, props, _config, report) {

@@ -1,6 +1,6 @@
 import { lifecycle } from "../model/lifecycle";
 import { T } from "../model/types";
-import { Family, schema, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of instance-lifetime-require. */
 export interface LifetimeConfig {
@@ -19,21 +19,33 @@ export const instanceLifetimeRequire: ResourceRule<LifetimeConfig> = {
     why: "Phoenix servers: instances that are replaced on a schedule cannot accumulate drift or hand-made changes.",
     fix: "Set maxInstanceLifetime (seconds) between minHours and maxHours, e.g. 172800 for 48 h.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: [T.awsAutoscalingGroup],
     defaults: { minHours: 24, maxHours: 48 },
-    configSchema: schema({
-        minHours: { type: "number", minimum: 1, description: "Shortest allowed lifetime in hours (AWS minimum is 24)." },
-        maxHours: { type: "number", minimum: 1, description: "Longest allowed lifetime in hours." },
-    }, { minHours: 24, maxHours: 48 }),
+    configSchema: schema(
+        {
+            minHours: {
+                type: "number",
+                minimum: 1,
+                description: "Shortest allowed lifetime in hours (AWS minimum is 24).",
+            },
+            maxHours: { type: "number", minimum: 1, description: "Longest allowed lifetime in hours." },
+        },
+        { minHours: 24, maxHours: 48 },
+    ),
     validate(type, props, config, report) {
         const seconds = lifecycle(type, props)?.maxInstanceLifetimeSeconds;
         if (!seconds) {
-            report(`maxInstanceLifetime is not set: instances live until they fail (want ${config.minHours}-${config.maxHours} h)`);
+            report(
+                `maxInstanceLifetime is not set: instances live until they fail (want ${config.minHours}-${config.maxHours} h)`,
+            );
             return;
         }
         const hours = seconds / 3600;
         if (hours < config.minHours || hours > config.maxHours) {
-            report(`maxInstanceLifetime ${seconds} s (${+hours.toFixed(1)} h) is outside ${config.minHours}-${config.maxHours} h`);
+            report(
+                `maxInstanceLifetime ${seconds} s (${+hours.toFixed(1)} h) is outside ${config.minHours}-${config.maxHours} h`,
+            );
         }
     },
 };

@@ -1,6 +1,6 @@
 import { instanceAccess } from "../model/access";
 import { T } from "../model/types";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Azure Linux VMs and scale sets that accept passwords. */
 export const passwordAuthForbid: ResourceRule = {
@@ -11,6 +11,7 @@ export const passwordAuthForbid: ResourceRule = {
     why: "Never modify a running instance, replace it: a login password is a standing way to change a server by hand.",
     fix: "Set osProfile.linuxConfiguration.disablePasswordAuthentication true and drop adminPassword.",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.CutOver,
     resourceTypes: [T.azureVm, T.azureVmss],
     defaults: {},
     validate(type, props, _config, report) {

@@ -1,7 +1,7 @@
 import { BOOT_TYPES, bootScripts } from "../model/boot";
 import { CONTAINER_TYPES, containers } from "../model/containers";
 import { plaintextSecret, scriptSecrets } from "../model/secrets";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Plaintext secrets in container env and boot scripts. */
 export const plaintextSecretForbid: ResourceRule = {
@@ -12,6 +12,7 @@ export const plaintextSecretForbid: ResourceRule = {
     why: "Secrets at boot: the runtime fetches secrets from a secret store when it starts; a value written into a spec is in clear text in the cloud's API (a Pulumi secret does not change that).",
     fix: "Pass a secret reference (Secrets Manager ARN, Secret Manager secret+version, Key Vault secret URL) through the platform's secret mechanism (ECS secrets, Cloud Run valueSource, Container Apps secretRef).",
     enforcementLevel: "mandatory",
+    stage: MigrationStage.AutomateProvisioning,
     resourceTypes: [...new Set([...CONTAINER_TYPES, ...BOOT_TYPES])],
     defaults: {},
     validate(type, props, _config, report) {

@@ -1,5 +1,5 @@
 import { REGISTRY_TYPES, registryTags } from "../model/registry";
-import { Family, schema, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of registry-tag-immutability-require. */
 export interface RegistryConfig {
@@ -12,15 +12,24 @@ export const registryTagImmutabilityRequire: ResourceRule<RegistryConfig> = {
     kind: "resource",
     name: "registry-tag-immutability-require",
     family: Family.Images,
-    description: "Requires immutable tags on image registries: ECR imageTagMutability IMMUTABLE (IMMUTABLE_WITH_EXCLUSION only for allowed filters), Artifact Registry DOCKER repositories with dockerConfig.immutableTags.",
+    description:
+        "Requires immutable tags on image registries: ECR imageTagMutability IMMUTABLE (IMMUTABLE_WITH_EXCLUSION only for allowed filters), Artifact Registry DOCKER repositories with dockerConfig.immutableTags.",
     why: "Build once: a release tag that can be pushed again names a different image tomorrow, and rollback targets stop meaning anything.",
-    fix: "Set imageTagMutability \"IMMUTABLE\" (ECR) or dockerConfig: { immutableTags: true } (Artifact Registry).",
+    fix: 'Set imageTagMutability "IMMUTABLE" (ECR) or dockerConfig: { immutableTags: true } (Artifact Registry).',
     enforcementLevel: "mandatory",
+    stage: MigrationStage.GoldenImages,
     resourceTypes: REGISTRY_TYPES,
     defaults: { allowedMutableTagFilters: [] },
-    configSchema: schema({
-        allowedMutableTagFilters: { type: "array", items: { type: "string" }, description: "ECR exclusion filters allowed to stay mutable (IMMUTABLE_WITH_EXCLUSION)." },
-    }, { allowedMutableTagFilters: [] }),
+    configSchema: schema(
+        {
+            allowedMutableTagFilters: {
+                type: "array",
+                items: { type: "string" },
+                description: "ECR exclusion filters allowed to stay mutable (IMMUTABLE_WITH_EXCLUSION).",
+            },
+        },
+        { allowedMutableTagFilters: [] },
+    ),
     validate(type, props, config, report) {
         const tags = registryTags(type, props);
         if (!tags) {
@@ -32,7 +41,9 @@ export const registryTagImmutabilityRequire: ResourceRule<RegistryConfig> = {
         }
         const extra = tags.mutableTagFilters.filter((f) => !config.allowedMutableTagFilters.includes(f));
         if (extra.length > 0 || (tags.mutableTagFilters.length === 0 && /EXCLUSION/i.test(tags.setting))) {
-            report(`IMMUTABLE_WITH_EXCLUSION leaves tags mutable (${extra.join(", ") || "no filters given"}); allow them in allowedMutableTagFilters or use IMMUTABLE`);
+            report(
+                `IMMUTABLE_WITH_EXCLUSION leaves tags mutable (${extra.join(", ") || "no filters given"}); allow them in allowedMutableTagFilters or use IMMUTABLE`,
+            );
         }
     },
 };

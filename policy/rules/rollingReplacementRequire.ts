@@ -1,15 +1,17 @@
 import { LIFECYCLE_TYPES, lifecycle } from "../model/lifecycle";
-import { Family, type ResourceRule } from "../rule";
+import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Instance groups that replace instances by themselves on a new release. */
 export const rollingReplacementRequire: ResourceRule = {
     kind: "resource",
     name: "rolling-replacement-require",
     family: Family.Lifecycle,
-    description: "Requires instance groups to replace instances when the template changes: ASG instanceRefresh, GCP MIG updatePolicy PROACTIVE, Azure VMSS upgradePolicy Rolling or Automatic.",
+    description:
+        "Requires instance groups to replace instances when the template changes: ASG instanceRefresh, GCP MIG updatePolicy PROACTIVE, Azure VMSS upgradePolicy Rolling or Automatic.",
     why: "Phoenix servers: a release replaces every instance; a group that only uses the new template for new instances leaves old ones running beside it.",
-    fix: "AWS: instanceRefresh { strategy: \"Rolling\" }; GCP: updatePolicy { type: \"PROACTIVE\" }; Azure: upgradePolicy { mode: \"Rolling\" }.",
+    fix: 'AWS: instanceRefresh { strategy: "Rolling" }; GCP: updatePolicy { type: "PROACTIVE" }; Azure: upgradePolicy { mode: "Rolling" }.',
     enforcementLevel: "mandatory",
+    stage: MigrationStage.SideBySide,
     resourceTypes: LIFECYCLE_TYPES,
     defaults: {},
     validate(type, props, _config, report) {

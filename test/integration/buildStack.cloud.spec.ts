@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { LocalWorkspace, type Stack } from "@pulumi/pulumi/automation";
-import { parseImageRef } from "../../components/release/imageRef";
-import { validateRelease } from "../../components/release/release";
+import { parseImageRef } from "../../components/core/imageRef";
+import { validateRelease } from "../../components/core/releaseRecord";
 import { missingCredentials, pulumiCliVersion, skipBecause } from "../support/cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -37,7 +37,9 @@ describe("the build stack on real clouds (Automation API)", function () {
             "immutable:version": { value: `it-${Date.now().toString(36)}` },
             "immutable:clouds": { value: JSON.stringify(clouds) },
             ...(process.env.GOOGLE_PROJECT ? { "gcp:project": { value: process.env.GOOGLE_PROJECT } } : {}),
-            ...(process.env.IMMUTABLE_ACR_NAME ? { "immutable:azureRegistryName": { value: process.env.IMMUTABLE_ACR_NAME } } : {}),
+            ...(process.env.IMMUTABLE_ACR_NAME
+                ? { "immutable:azureRegistryName": { value: process.env.IMMUTABLE_ACR_NAME } }
+                : {}),
         });
     });
 
@@ -61,7 +63,9 @@ describe("the build stack on real clouds (Automation API)", function () {
         for (const ref of Object.values(release.refs)) {
             assert.equal(parseImageRef(ref)!.digest, release.digest);
         }
-        const images = (await stack!.exportStack()).deployment.resources.filter((r: any) => r.type === "docker-build:index:Image");
+        const images = (await stack!.exportStack()).deployment.resources.filter(
+            (r: any) => r.type === "docker-build:index:Image",
+        );
         assert.equal(images.length, 1);
     });
 });

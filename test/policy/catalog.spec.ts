@@ -21,7 +21,10 @@ function filesUnder(dir: string): string[] {
 
 describe("the policy pack's catalogue", () => {
     it("has one rule per file under policy/rules/, each in the catalogue once", () => {
-        const files = fs.readdirSync(path.join(ROOT, "policy", "rules")).filter((f) => f.endsWith(".ts")).sort();
+        const files = fs
+            .readdirSync(path.join(ROOT, "policy", "rules"))
+            .filter((f) => f.endsWith(".ts"))
+            .sort();
         const names = RULES.map((r) => r.name);
         assert.equal(new Set(names).size, names.length, "rule names are unique");
         assert.equal(files.length, RULES.length);
@@ -42,7 +45,11 @@ describe("the policy pack's catalogue", () => {
             if (rule.configSchema) {
                 assert.ok(!("enforcementLevel" in rule.configSchema.properties), "enforcementLevel is reserved");
                 for (const [k, v] of Object.entries(rule.configSchema.properties)) {
-                    assert.deepEqual(v.default, (rule.defaults as Record<string, unknown>)[k], `schema default of ${k}`);
+                    assert.deepEqual(
+                        v.default,
+                        (rule.defaults as Record<string, unknown>)[k],
+                        `schema default of ${k}`,
+                    );
                 }
                 assert.deepEqual(Object.keys(rule.configSchema.properties).sort(), Object.keys(rule.defaults).sort());
             } else {
@@ -52,11 +59,17 @@ describe("the policy pack's catalogue", () => {
     }
 
     it("defaults every rule to mandatory except the advisory state rule", () => {
-        assert.deepEqual(RULES.filter((r) => r.enforcementLevel === "advisory").map((r) => r.name), ["instance-state-forbid"]);
+        assert.deepEqual(
+            RULES.filter((r) => r.enforcementLevel === "advisory").map((r) => r.name),
+            ["instance-state-forbid"],
+        );
     });
 
     it("gives the command line name, description, level, types and fix of every rule (CATALOG)", () => {
-        assert.deepEqual(CATALOG.map((c) => c.name), RULES.map((r) => r.name));
+        assert.deepEqual(
+            CATALOG.map((c) => c.name),
+            RULES.map((r) => r.name),
+        );
         for (const c of CATALOG) {
             assert.ok(c.fix && c.description && c.resourceTypes.length > 0);
         }
@@ -78,18 +91,28 @@ describe("the policy pack's catalogue", () => {
 
     it("documents every rule in the README policy section", () => {
         const readme = read("README.md");
-        const section = readme.slice(readme.indexOf("<!-- section:policy -->"), readme.indexOf("<!-- /section:policy -->"));
+        const section = readme.slice(
+            readme.indexOf("<!-- section:policy -->"),
+            readme.indexOf("<!-- /section:policy -->"),
+        );
         for (const rule of RULES) {
             assert.ok(section.includes(`\`${rule.name}\``), `README mentions ${rule.name}`);
         }
     });
 
     it("constructs the PolicyPack only in policy/index.ts, which nothing imports", () => {
-        const sources = [...filesUnder("policy"), ...filesUnder("test"), ...filesUnder("bin"), ...filesUnder("components"), ...filesUnder("stacks")]
-            .filter((f) => f.endsWith(".ts") && f !== path.join("test", "policy", "catalog.spec.ts"));
+        const sources = [
+            ...filesUnder("policy"),
+            ...filesUnder("test"),
+            ...filesUnder("bin"),
+            ...filesUnder("components"),
+            ...filesUnder("stacks"),
+        ].filter((f) => f.endsWith(".ts") && f !== path.join("test", "policy", "catalog.spec.ts"));
         const constructing = sources.filter((f) => /new\s+PolicyPack\s*\(/.test(read(f)));
         assert.deepEqual(constructing, [path.join("policy", "index.ts")]);
-        const importing = sources.filter((f) => /from\s+["'][./]*policy(\/index)?["']|require\(["'][./]*policy(\/index)?["']\)/.test(read(f)));
+        const importing = sources.filter((f) =>
+            /from\s+["'][./]*policy(\/index)?["']|require\(["'][./]*policy(\/index)?["']\)/.test(read(f)),
+        );
         assert.deepEqual(importing, []);
     });
 

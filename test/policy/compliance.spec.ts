@@ -27,7 +27,9 @@ describe("compliance: the shipped stacks pass the pack", function () {
                 const verdict = await evaluatePack(synthesis.resources, { preview });
                 assert.deepEqual(verdict.violations, []);
                 assert.deepEqual(verdict.notJudged, []);
-                const judgedTypes = synthesis.resources.filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"));
+                const judgedTypes = synthesis.resources.filter(
+                    (r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"),
+                );
                 assert.equal(verdict.judged, judgedTypes.length);
             });
         }
@@ -76,7 +78,10 @@ describe("compliance: a deliberately mutable program is rejected", function () {
 
     it("fires every rule of the pack at least once", () => {
         const fired = new Set(verdict.violations.map((v) => v.policy));
-        assert.deepEqual(RULES.map((r) => r.name).filter((n) => !fired.has(n)), []);
+        assert.deepEqual(
+            RULES.map((r) => r.name).filter((n) => !fired.has(n)),
+            [],
+        );
     });
 
     it("is rejected with the same verdicts during a preview", async () => {

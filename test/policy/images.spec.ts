@@ -9,56 +9,275 @@ const APP_JOB = "azure-native:app:Job";
 const ECR = "aws:ecr/repository:Repository";
 const GAR = "gcp:artifactregistry/repository:Repository";
 
-const ecs = (...images: string[]) => ({ family: "api", containerDefinitions: JSON.stringify(images.map((image, i) => ({ name: `c${i}`, image, readonlyRootFilesystem: true }))) });
+const ecs = (...images: string[]) => ({
+    family: "api",
+    containerDefinitions: JSON.stringify(
+        images.map((image, i) => ({ name: `c${i}`, image, readonlyRootFilesystem: true })),
+    ),
+});
 const pinned = `123456789012.dkr.ecr.us-east-1.amazonaws.com/api@${DIGEST}`;
 
 describe("image-digest-require", () => {
     table("image-digest-require", [
         { it: "accepts an ECS container pinned by digest", type: TD, inputs: ecs(pinned), expect: [] },
-        { it: "rejects :latest in ECS containerDefinitions (JSON text)", type: TD, inputs: ecs("nginx:latest"), expect: ["containerDefinitions[0] (c0) image \"nginx:latest\" uses :latest"] },
-        { it: "rejects an image without tag or digest (which means latest)", type: TD, inputs: ecs(pinned, "redis"), expect: ["containerDefinitions[1] (c1) image \"redis\" uses :latest"] },
-        { it: "rejects a version tag (tags move)", type: TD, inputs: ecs("123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v42"), expect: ["is a tag, not pinned by digest"] },
-        { it: "accepts a tag plus digest (the digest wins)", type: TD, inputs: ecs(`nginx:1.27@${DIGEST}`), expect: [] },
-        { it: "rejects a digest that is not sha256 with 64 hex digits", type: TD, inputs: ecs("nginx@sha256:abc"), expect: ["not"] },
-        { it: "rejects a container with no image", type: TD, inputs: { containerDefinitions: JSON.stringify([{ name: "x" }]) }, expect: ["has no image"] },
-        { it: "rejects :latest in a Cloud Run v2 service", type: RUN2, inputs: { location: "us-central1", template: { containers: [{ image: "us-docker.pkg.dev/p/r/api:latest" }] } }, expect: ["template.containers[0] image"] },
-        { it: "accepts a pinned Cloud Run v2 service", type: RUN2, inputs: { location: "us-central1", template: { containers: [{ image: `us-docker.pkg.dev/p/r/api@${DIGEST}` }] } }, expect: [] },
-        { it: "rejects a tag in a Cloud Run v2 job", type: RUN2_JOB, inputs: { location: "us-central1", template: { template: { containers: [{ image: "gcr.io/p/batch:v1" }] } } }, expect: ["template.template.containers[0]"] },
-        { it: "rejects :latest in a Cloud Run v1 service", type: RUN1, inputs: { location: "us-central1", template: { spec: { containers: [{ image: "gcr.io/p/api" }] } } }, expect: ["template.spec.containers[0]"] },
-        { it: "rejects a tag in a Container App, init containers included", type: APP, inputs: { template: { initContainers: [{ name: "migrate", image: "acr.azurecr.io/migrate:v1" }], containers: [{ name: "api", image: `acr.azurecr.io/api@${DIGEST}` }] } }, expect: ["template.initContainers[0] (migrate)"] },
-        { it: "rejects :latest in a Container Apps job", type: APP_JOB, inputs: { template: { containers: [{ name: "job", image: "acr.azurecr.io/job:latest" }] } }, expect: [":latest"] },
+        {
+            it: "rejects :latest in ECS containerDefinitions (JSON text)",
+            type: TD,
+            inputs: ecs("nginx:latest"),
+            expect: ['containerDefinitions[0] (c0) image "nginx:latest" uses :latest'],
+        },
+        {
+            it: "rejects an image without tag or digest (which means latest)",
+            type: TD,
+            inputs: ecs(pinned, "redis"),
+            expect: ['containerDefinitions[1] (c1) image "redis" uses :latest'],
+        },
+        {
+            it: "rejects a version tag (tags move)",
+            type: TD,
+            inputs: ecs("123456789012.dkr.ecr.us-east-1.amazonaws.com/api:v42"),
+            expect: ["is a tag, not pinned by digest"],
+        },
+        {
+            it: "accepts a tag plus digest (the digest wins)",
+            type: TD,
+            inputs: ecs(`nginx:1.27@${DIGEST}`),
+            expect: [],
+        },
+        {
+            it: "rejects a digest that is not sha256 with 64 hex digits",
+            type: TD,
+            inputs: ecs("nginx@sha256:abc"),
+            expect: ["not"],
+        },
+        {
+            it: "rejects a container with no image",
+            type: TD,
+            inputs: { containerDefinitions: JSON.stringify([{ name: "x" }]) },
+            expect: ["has no image"],
+        },
+        {
+            it: "rejects :latest in a Cloud Run v2 service",
+            type: RUN2,
+            inputs: {
+                location: "us-central1",
+                template: { containers: [{ image: "us-docker.pkg.dev/p/r/api:latest" }] },
+            },
+            expect: ["template.containers[0] image"],
+        },
+        {
+            it: "accepts a pinned Cloud Run v2 service",
+            type: RUN2,
+            inputs: {
+                location: "us-central1",
+                template: { containers: [{ image: `us-docker.pkg.dev/p/r/api@${DIGEST}` }] },
+            },
+            expect: [],
+        },
+        {
+            it: "rejects a tag in a Cloud Run v2 job",
+            type: RUN2_JOB,
+            inputs: {
+                location: "us-central1",
+                template: { template: { containers: [{ image: "gcr.io/p/batch:v1" }] } },
+            },
+            expect: ["template.template.containers[0]"],
+        },
+        {
+            it: "rejects :latest in a Cloud Run v1 service",
+            type: RUN1,
+            inputs: { location: "us-central1", template: { spec: { containers: [{ image: "gcr.io/p/api" }] } } },
+            expect: ["template.spec.containers[0]"],
+        },
+        {
+            it: "rejects a tag in a Container App, init containers included",
+            type: APP,
+            inputs: {
+                template: {
+                    initContainers: [{ name: "migrate", image: "acr.azurecr.io/migrate:v1" }],
+                    containers: [{ name: "api", image: `acr.azurecr.io/api@${DIGEST}` }],
+                },
+            },
+            expect: ["template.initContainers[0] (migrate)"],
+        },
+        {
+            it: "rejects :latest in a Container Apps job",
+            type: APP_JOB,
+            inputs: { template: { containers: [{ name: "job", image: "acr.azurecr.io/job:latest" }] } },
+            expect: [":latest"],
+        },
     ]);
 });
 
 describe("registry-tag-immutability-require", () => {
     table("registry-tag-immutability-require", [
-        { it: "rejects an ECR repository that leaves tag mutability at its default (MUTABLE)", type: ECR, inputs: { name: "api" }, expect: ["imageTagMutability MUTABLE"] },
-        { it: "rejects ECR MUTABLE_WITH_EXCLUSION", type: ECR, inputs: { imageTagMutability: "MUTABLE_WITH_EXCLUSION" }, expect: ["MUTABLE_WITH_EXCLUSION"] },
+        {
+            it: "rejects an ECR repository that leaves tag mutability at its default (MUTABLE)",
+            type: ECR,
+            inputs: { name: "api" },
+            expect: ["imageTagMutability MUTABLE"],
+        },
+        {
+            it: "rejects ECR MUTABLE_WITH_EXCLUSION",
+            type: ECR,
+            inputs: { imageTagMutability: "MUTABLE_WITH_EXCLUSION" },
+            expect: ["MUTABLE_WITH_EXCLUSION"],
+        },
         { it: "accepts ECR IMMUTABLE", type: ECR, inputs: { imageTagMutability: "IMMUTABLE" }, expect: [] },
-        { it: "rejects ECR IMMUTABLE_WITH_EXCLUSION whose filters are not allowed", type: ECR, inputs: { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }] }, expect: ["leaves tags mutable (latest)"] },
-        { it: "accepts ECR IMMUTABLE_WITH_EXCLUSION when every filter is allowed", type: ECR, inputs: { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "cache-*", filterType: "WILDCARD" }] }, config: { allowedMutableTagFilters: ["cache-*"] }, expect: [] },
-        { it: "rejects an Artifact Registry Docker repository without immutable tags", type: GAR, inputs: { format: "DOCKER", repositoryId: "api" }, expect: ["dockerConfig.immutableTags unset"] },
-        { it: "rejects immutableTags false", type: GAR, inputs: { format: "DOCKER", dockerConfig: { immutableTags: false } }, expect: ["immutableTags"] },
-        { it: "accepts an Artifact Registry Docker repository with immutable tags", type: GAR, inputs: { format: "DOCKER", mode: "STANDARD_REPOSITORY", dockerConfig: { immutableTags: true } }, expect: [] },
+        {
+            it: "rejects ECR IMMUTABLE_WITH_EXCLUSION whose filters are not allowed",
+            type: ECR,
+            inputs: {
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: "latest", filterType: "WILDCARD" }],
+            },
+            expect: ["leaves tags mutable (latest)"],
+        },
+        {
+            it: "accepts ECR IMMUTABLE_WITH_EXCLUSION when every filter is allowed",
+            type: ECR,
+            inputs: {
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: "cache-*", filterType: "WILDCARD" }],
+            },
+            config: { allowedMutableTagFilters: ["cache-*"] },
+            expect: [],
+        },
+        {
+            it: "rejects an Artifact Registry Docker repository without immutable tags",
+            type: GAR,
+            inputs: { format: "DOCKER", repositoryId: "api" },
+            expect: ["dockerConfig.immutableTags unset"],
+        },
+        {
+            it: "rejects immutableTags false",
+            type: GAR,
+            inputs: { format: "DOCKER", dockerConfig: { immutableTags: false } },
+            expect: ["immutableTags"],
+        },
+        {
+            it: "accepts an Artifact Registry Docker repository with immutable tags",
+            type: GAR,
+            inputs: { format: "DOCKER", mode: "STANDARD_REPOSITORY", dockerConfig: { immutableTags: true } },
+            expect: [],
+        },
         { it: "does not judge a non-Docker repository (npm)", type: GAR, inputs: { format: "NPM" }, expect: [] },
-        { it: "does not judge a remote (pull-through) repository", type: GAR, inputs: { format: "DOCKER", mode: "REMOTE_REPOSITORY" }, expect: [] },
+        {
+            it: "does not judge a remote (pull-through) repository",
+            type: GAR,
+            inputs: { format: "DOCKER", mode: "REMOTE_REPOSITORY" },
+            expect: [],
+        },
     ]);
 });
 
 describe("golden-image-require", () => {
     const tag = { "image-version": "42" };
     table("golden-image-require", [
-        { it: "accepts an instance on an AMI id carrying the image version tag", type: "aws:ec2/instance:Instance", inputs: { ami: "ami-0abc", tags: tag }, expect: [] },
-        { it: "rejects an instance without the image version tag", type: "aws:ec2/instance:Instance", inputs: { ami: "ami-0abc" }, expect: ["no \"image-version\" tag/label"] },
-        { it: "rejects an SSM parameter alias as the AMI", type: "aws:ec2/launchTemplate:LaunchTemplate", inputs: { imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", tags: tag }, expect: ["SSM parameter alias"] },
-        { it: "accepts the version tag in a launch template's instance tag specifications", type: "aws:ec2/launchTemplate:LaunchTemplate", inputs: { imageId: "ami-0abc", tagSpecifications: [{ resourceType: "instance", tags: tag }] }, expect: [] },
-        { it: "does not judge an instance launched from a launch template (the template is judged)", type: "aws:ec2/instance:Instance", inputs: { launchTemplate: { id: "lt-1", version: "3" } }, expect: [] },
-        { it: "rejects a GCP instance booting an image family", type: "gcp:compute/instance:Instance", inputs: { bootDisk: { initializeParams: { image: "projects/debian-cloud/global/images/family/debian-12" } }, labels: tag }, expect: ["image family"] },
-        { it: "rejects a GCP template booting a family/ short name", type: "gcp:compute/instanceTemplate:InstanceTemplate", inputs: { disks: [{ boot: true, sourceImage: "family/app" }], labels: tag }, expect: ["image family"] },
-        { it: "accepts a GCP regional template on a named image with the version label", type: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate", inputs: { disks: [{ boot: true, sourceImage: "projects/p/global/images/app-v42" }], labels: tag }, expect: [] },
-        { it: "uses the label the team configures", type: "gcp:compute/instance:Instance", inputs: { bootDisk: { initializeParams: { image: "projects/p/global/images/app-v42" } }, labels: tag }, config: { versionTag: "golden" }, expect: ["no \"golden\" tag/label"] },
-        { it: "rejects an Azure VM on a marketplace image at version latest", type: "azure-native:compute:VirtualMachine", inputs: { storageProfile: { imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" } }, tags: tag }, expect: ["version latest"] },
-        { it: "rejects an Azure VM on a gallery image without a version", type: "azure-native:compute:VirtualMachine", inputs: { storageProfile: { imageReference: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/app" } }, tags: tag }, expect: ["without a pinned version"] },
-        { it: "accepts an Azure scale set on a gallery image version", type: "azure-native:compute:VirtualMachineScaleSet", inputs: { virtualMachineProfile: { storageProfile: { imageReference: { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/app/versions/1.0.42" } } }, tags: tag }, expect: [] },
+        {
+            it: "accepts an instance on an AMI id carrying the image version tag",
+            type: "aws:ec2/instance:Instance",
+            inputs: { ami: "ami-0abc", tags: tag },
+            expect: [],
+        },
+        {
+            it: "rejects an instance without the image version tag",
+            type: "aws:ec2/instance:Instance",
+            inputs: { ami: "ami-0abc" },
+            expect: ['no "image-version" tag/label'],
+        },
+        {
+            it: "rejects an SSM parameter alias as the AMI",
+            type: "aws:ec2/launchTemplate:LaunchTemplate",
+            inputs: {
+                imageId: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+                tags: tag,
+            },
+            expect: ["SSM parameter alias"],
+        },
+        {
+            it: "accepts the version tag in a launch template's instance tag specifications",
+            type: "aws:ec2/launchTemplate:LaunchTemplate",
+            inputs: { imageId: "ami-0abc", tagSpecifications: [{ resourceType: "instance", tags: tag }] },
+            expect: [],
+        },
+        {
+            it: "does not judge an instance launched from a launch template (the template is judged)",
+            type: "aws:ec2/instance:Instance",
+            inputs: { launchTemplate: { id: "lt-1", version: "3" } },
+            expect: [],
+        },
+        {
+            it: "rejects a GCP instance booting an image family",
+            type: "gcp:compute/instance:Instance",
+            inputs: {
+                bootDisk: { initializeParams: { image: "projects/debian-cloud/global/images/family/debian-12" } },
+                labels: tag,
+            },
+            expect: ["image family"],
+        },
+        {
+            it: "rejects a GCP template booting a family/ short name",
+            type: "gcp:compute/instanceTemplate:InstanceTemplate",
+            inputs: { disks: [{ boot: true, sourceImage: "family/app" }], labels: tag },
+            expect: ["image family"],
+        },
+        {
+            it: "accepts a GCP regional template on a named image with the version label",
+            type: "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+            inputs: { disks: [{ boot: true, sourceImage: "projects/p/global/images/app-v42" }], labels: tag },
+            expect: [],
+        },
+        {
+            it: "uses the label the team configures",
+            type: "gcp:compute/instance:Instance",
+            inputs: { bootDisk: { initializeParams: { image: "projects/p/global/images/app-v42" } }, labels: tag },
+            config: { versionTag: "golden" },
+            expect: ['no "golden" tag/label'],
+        },
+        {
+            it: "rejects an Azure VM on a marketplace image at version latest",
+            type: "azure-native:compute:VirtualMachine",
+            inputs: {
+                storageProfile: {
+                    imageReference: {
+                        publisher: "Canonical",
+                        offer: "ubuntu-24_04-lts",
+                        sku: "server",
+                        version: "latest",
+                    },
+                },
+                tags: tag,
+            },
+            expect: ["version latest"],
+        },
+        {
+            it: "rejects an Azure VM on a gallery image without a version",
+            type: "azure-native:compute:VirtualMachine",
+            inputs: {
+                storageProfile: {
+                    imageReference: {
+                        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/app",
+                    },
+                },
+                tags: tag,
+            },
+            expect: ["without a pinned version"],
+        },
+        {
+            it: "accepts an Azure scale set on a gallery image version",
+            type: "azure-native:compute:VirtualMachineScaleSet",
+            inputs: {
+                virtualMachineProfile: {
+                    storageProfile: {
+                        imageReference: {
+                            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/app/versions/1.0.42",
+                        },
+                    },
+                },
+                tags: tag,
+            },
+            expect: [],
+        },
     ]);
 });

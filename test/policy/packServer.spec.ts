@@ -17,11 +17,17 @@ const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const structPb = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.join(pulumiDir, "proto")] }));
-const emptyPb = require(require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [path.join(pulumiDir, "proto")] }));
+const structPb = require(
+    require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [path.join(pulumiDir, "proto")] }),
+);
+const emptyPb = require(
+    require.resolve("google-protobuf/google/protobuf/empty_pb", { paths: [path.join(pulumiDir, "proto")] }),
+);
 
 function rpc(client: any, method: string, request: unknown): Promise<any> {
-    return new Promise((resolve, reject) => client[method](request, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(resp))));
+    return new Promise((resolve, reject) =>
+        client[method](request, (err: unknown, resp: unknown) => (err ? reject(err) : resolve(resp))),
+    );
 }
 
 const LEVEL: Record<number, string> = { 0: "advisory", 1: "mandatory" };
@@ -54,7 +60,10 @@ describe("the pack process (run-policy-pack + gRPC), as the engine runs it", fun
     let resources: SynthesizedResource[];
 
     before(async function () {
-        pack = spawn(process.execPath, [path.join(pulumiDir, "cmd", "run-policy-pack"), "127.0.0.1:0", "."], { cwd: path.join(ROOT, "policy"), stdio: ["ignore", "pipe", "pipe"] });
+        pack = spawn(process.execPath, [path.join(pulumiDir, "cmd", "run-policy-pack"), "127.0.0.1:0", "."], {
+            cwd: path.join(ROOT, "policy"),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const synthesis = synthesize(mutableProgram, { project: "mutable", stack: "dev" }); // while the pack starts
         let stderr = "";
         pack.stderr!.on("data", (d) => (stderr += d));
@@ -76,7 +85,10 @@ describe("the pack process (run-policy-pack + gRPC), as the engine runs it", fun
         const info = await rpc(client, "getAnalyzerInfo", new emptyPb.Empty());
         assert.equal(info.getName(), "immutable-infrastructure");
         assert.equal(info.getVersion(), require("../../policy/package.json").version);
-        assert.deepEqual(info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]), RULES.map((r) => [r.name, r.enforcementLevel]));
+        assert.deepEqual(
+            info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]),
+            RULES.map((r) => [r.name, r.enforcementLevel]),
+        );
     });
 
     it("gives the same verdicts as the offline evaluator on the mutable program", async () => {
@@ -89,14 +101,16 @@ describe("the pack process (run-policy-pack + gRPC), as the engine runs it", fun
             served.push(...violations(resp, r.urn));
         }
         const stack = new analyzerPb.AnalyzeStackRequest();
-        stack.setResourcesList(resources.map((r) => {
-            const m = analyzerResource(new analyzerPb.AnalyzerResource(), r, r.outputs);
-            if (r.parent) {
-                m.setParent(r.parent);
-            }
-            m.setDependenciesList(r.dependencies);
-            return m;
-        }));
+        stack.setResourcesList(
+            resources.map((r) => {
+                const m = analyzerResource(new analyzerPb.AnalyzerResource(), r, r.outputs);
+                if (r.parent) {
+                    m.setParent(r.parent);
+                }
+                m.setDependenciesList(r.dependencies);
+                return m;
+            }),
+        );
         served.push(...violations(await rpc(client, "analyzeStack", stack), resources[0].urn));
         const offline = await evaluatePack(resources);
         const key = (v: Violation) => `${v.policy} ${v.urn} ${v.enforcementLevel} ${v.message}`;
@@ -113,8 +127,13 @@ describe("the pack process (run-policy-pack + gRPC), as the engine runs it", fun
         await rpc(client, "configure", req);
         const asg = resources.find((r) => r.name === "web-asg")!;
         const week = { ...asg.inputs, maxInstanceLifetime: 7 * 24 * 3600 };
-        const served = violations(await rpc(client, "analyze", analyzerResource(new analyzerPb.AnalyzeRequest(), asg, week)), asg.urn);
-        const offline = await evaluatePack([{ ...asg, inputs: week }], { config: { "instance-lifetime-require": { enforcementLevel: "advisory", maxHours: 168 } } });
+        const served = violations(
+            await rpc(client, "analyze", analyzerResource(new analyzerPb.AnalyzeRequest(), asg, week)),
+            asg.urn,
+        );
+        const offline = await evaluatePack([{ ...asg, inputs: week }], {
+            config: { "instance-lifetime-require": { enforcementLevel: "advisory", maxHours: 168 } },
+        });
         const key = (v: Violation) => `${v.policy} ${v.enforcementLevel} ${v.message}`;
         assert.deepEqual(served.map(key).sort(), offline.violations.map(key).sort());
         assert.ok(!served.some((v) => v.policy === "instance-lifetime-require"));

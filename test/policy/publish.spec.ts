@@ -12,8 +12,17 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function tsFiles(dir: string): string[] {
-    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-        e.isDirectory() ? (e.name === "node_modules" ? [] : tsFiles(path.join(dir, e.name))) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []);
+    return fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) =>
+            e.isDirectory()
+                ? e.name === "node_modules"
+                    ? []
+                    : tsFiles(path.join(dir, e.name))
+                : e.name.endsWith(".ts")
+                  ? [path.join(dir, e.name)]
+                  : [],
+        );
 }
 
 describe("publishing the pack (policy/publish.sh --stage)", function () {
@@ -33,7 +42,9 @@ describe("publishing the pack (policy/publish.sh --stage)", function () {
             for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:from|require\()\s*["'](\.{1,2}\/[^"']+)["']/g)) {
                 const target = path.resolve(path.dirname(file), m[1]);
                 const inside = target.startsWith(stage + path.sep);
-                const exists = [".ts", ".json", "/index.ts", ""].some((ext) => fs.existsSync(target + ext) && fs.statSync(target + ext).isFile());
+                const exists = [".ts", ".json", "/index.ts", ""].some(
+                    (ext) => fs.existsSync(target + ext) && fs.statSync(target + ext).isFile(),
+                );
                 if (!inside || !exists) {
                     escapes.push(`${path.relative(stage, file)} -> ${m[1]}`);
                 }
@@ -44,11 +55,23 @@ describe("publishing the pack (policy/publish.sh --stage)", function () {
     });
 
     it("ships PulumiPolicy.yaml, package.json, the entry point and the vendored helper through npm pack", () => {
-        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: stage, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+            cwd: stage,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         const parsed = JSON.parse(out);
         const entry = Array.isArray(parsed) ? parsed[0] : Object.values(parsed)[0];
         const files = (entry as { files: Array<{ path: string }> }).files.map((f) => f.path);
-        for (const f of ["PulumiPolicy.yaml", "package.json", "index.ts", "tsconfig.json", "vendor/imageRef.ts", "rules/adminIngressForbid.ts", "config/mandatory.json"]) {
+        for (const f of [
+            "PulumiPolicy.yaml",
+            "package.json",
+            "index.ts",
+            "tsconfig.json",
+            "vendor/imageRef.ts",
+            "rules/adminIngressForbid.ts",
+            "config/mandatory.json",
+        ]) {
             assert.ok(files.includes(f), `npm pack ships ${f}`);
         }
     });

@@ -23,16 +23,35 @@ let n = 0;
 /** A resource of `type` with `inputs` (outputs = inputs) in stack `stack`. */
 export function res(type: string, inputs: Record<string, unknown>, stack = "dev", name = `r${n++}`): EvaluatedResource {
     const wire = JSON.parse(JSON.stringify(inputs)); // what the engine sends is JSON: no undefined
-    return { urn: `urn:pulumi:${stack}::app::${type}::${name}`, type, name, custom: true, inputs: wire, outputs: wire, dependencies: [], propertyDependencies: {} };
+    return {
+        urn: `urn:pulumi:${stack}::app::${type}::${name}`,
+        type,
+        name,
+        custom: true,
+        inputs: wire,
+        outputs: wire,
+        dependencies: [],
+        propertyDependencies: {},
+    };
 }
 
 /** Judges one resource; returns the verdict. */
-export async function judge(type: string, inputs: Record<string, unknown>, config?: PackConfig, preview = false): Promise<Verdict> {
+export async function judge(
+    type: string,
+    inputs: Record<string, unknown>,
+    config?: PackConfig,
+    preview = false,
+): Promise<Verdict> {
     return evaluatePack([res(type, inputs)], { config, preview });
 }
 
 /** The messages of `rule`'s violations for one resource. */
-export async function messages(rule: string, type: string, inputs: Record<string, unknown>, config?: PackConfig): Promise<string[]> {
+export async function messages(
+    rule: string,
+    type: string,
+    inputs: Record<string, unknown>,
+    config?: PackConfig,
+): Promise<string[]> {
     const verdict = await judge(type, inputs, config);
     assert.deepEqual(verdict.notJudged, [], "the resource must be judged");
     return verdict.violations.filter((v) => v.policy === rule).map((v) => v.message);

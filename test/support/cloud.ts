@@ -15,11 +15,17 @@ export function missingCredentials(cloud: "aws" | "gcp" | "azure"): string | und
     const env = process.env;
     switch (cloud) {
         case "aws":
-            return env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE ? undefined : "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE)";
+            return env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE
+                ? undefined
+                : "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE or AWS_WEB_IDENTITY_TOKEN_FILE)";
         case "gcp":
-            return env.GOOGLE_APPLICATION_CREDENTIALS || env.GOOGLE_CREDENTIALS ? undefined : "no GCP credentials (GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_CREDENTIALS)";
+            return env.GOOGLE_APPLICATION_CREDENTIALS || env.GOOGLE_CREDENTIALS
+                ? undefined
+                : "no GCP credentials (GOOGLE_APPLICATION_CREDENTIALS or GOOGLE_CREDENTIALS)";
         case "azure":
-            return env.ARM_CLIENT_ID || env.AZURE_CLIENT_ID ? undefined : "no Azure credentials (ARM_CLIENT_ID / AZURE_CLIENT_ID)";
+            return env.ARM_CLIENT_ID || env.AZURE_CLIENT_ID
+                ? undefined
+                : "no Azure credentials (ARM_CLIENT_ID / AZURE_CLIENT_ID)";
     }
 }
 

@@ -80,11 +80,16 @@ export class DockerEngine implements ContainerEngine {
         }
         args.push(request.context);
         try {
-            const result = await run(this.docker, args, { timeoutMs: request.timeoutMs, env: { DOCKER_BUILDKIT: "1" } });
+            const result = await run(this.docker, args, {
+                timeoutMs: request.timeoutMs,
+                env: { DOCKER_BUILDKIT: "1" },
+            });
             const log = result.stderr + result.stdout;
             if (result.code !== 0 || result.timedOut) {
                 if (/buildx component is missing|buildx.*not installed/i.test(log)) {
-                    throw new Error(`${this.docker} has no BuildKit builder (buildx missing); use Debian's client: IMMUTABLE_DOCKER=/usr/bin/docker`);
+                    throw new Error(
+                        `${this.docker} has no BuildKit builder (buildx missing); use Debian's client: IMMUTABLE_DOCKER=/usr/bin/docker`,
+                    );
                 }
                 throw new ProcessError("docker build", result);
             }
@@ -106,10 +111,15 @@ export class DockerEngine implements ContainerEngine {
             return { id };
         }
         const port = await run(this.docker, ["port", id, `${containerPort}/tcp`], { timeoutMs });
-        const address = port.stdout.split(/\r?\n/).map((l) => l.trim()).find((l) => l.startsWith("127.0.0.1:"));
+        const address = port.stdout
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .find((l) => l.startsWith("127.0.0.1:"));
         if (!address) {
             await this.remove(id);
-            throw new Error(`docker did not publish container port ${containerPort} (${tail(port.stderr || port.stdout, 3)})`);
+            throw new Error(
+                `docker did not publish container port ${containerPort} (${tail(port.stderr || port.stdout, 3)})`,
+            );
         }
         return { id, address };
     }
@@ -119,7 +129,11 @@ export class DockerEngine implements ContainerEngine {
     }
 
     async state(containerId: string): Promise<{ running: boolean; exitCode: number }> {
-        const result = await runChecked(this.docker, ["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", containerId], { timeoutMs: 10_000 });
+        const result = await runChecked(
+            this.docker,
+            ["inspect", "--format", "{{.State.Running}} {{.State.ExitCode}}", containerId],
+            { timeoutMs: 10_000 },
+        );
         const [running, code] = result.stdout.trim().split(" ");
         return { running: running === "true", exitCode: Number(code) };
     }

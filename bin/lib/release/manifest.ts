@@ -1,13 +1,17 @@
 /**
  * The release manifest `bin/immutable release --out release.json` writes: a ReleaseRecord (what every
- * environment stack consumes, validated by components/release/release.ts) plus the evidence of how it was
+ * environment stack consumes, validated by components/core/releaseRecord.ts) plus the evidence of how it was
  * made (tags, image id, smoke check, step durations). Written atomically and read back through
  * `readReleaseManifest` before the command reports success, so a manifest that exists is a valid one.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RELEASE_MANIFEST_SCHEMA, readReleaseManifest, type ReleaseRecord } from "../../../components/release/release";
-import { pinnedRef } from "../../../components/release/imageRef";
+import {
+    RELEASE_MANIFEST_SCHEMA,
+    readReleaseManifest,
+    type ReleaseRecord,
+} from "../../../components/core/releaseRecord";
+import { pinnedRef } from "../../../components/core/imageRef";
 import type { RegistryTarget } from "./registries";
 
 /** The manifest file: the release record and how it was produced. */

@@ -33,7 +33,10 @@ export interface RunOptions {
 
 /** A tool that exited non-zero, timed out or could not be started; the message carries its error output. */
 export class ProcessError extends Error {
-    constructor(readonly command: string, readonly result: ProcessResult) {
+    constructor(
+        readonly command: string,
+        readonly result: ProcessResult,
+    ) {
         super(`${command} ${describeFailure(result)}`);
         this.name = "ProcessError";
     }
@@ -41,7 +44,11 @@ export class ProcessError extends Error {
 
 /** The last `lines` non-empty lines of a text, for error messages. */
 export function tail(text: string, lines = 20): string {
-    return text.split(/\r?\n/).filter((l) => l.trim() !== "").slice(-lines).join("\n");
+    return text
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== "")
+        .slice(-lines)
+        .join("\n");
 }
 
 function describeFailure(result: ProcessResult): string {
@@ -64,12 +71,13 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let timedOut = false;
-        const timer = options.timeoutMs === undefined
-            ? undefined
-            : setTimeout(() => {
-                timedOut = true;
-                child.kill("SIGKILL");
-            }, options.timeoutMs);
+        const timer =
+            options.timeoutMs === undefined
+                ? undefined
+                : setTimeout(() => {
+                      timedOut = true;
+                      child.kill("SIGKILL");
+                  }, options.timeoutMs);
         child.stdout.on("data", (b: Buffer) => out.push(b));
         child.stderr.on("data", (b: Buffer) => err.push(b));
         const finish = (code: number | null, extra = "") => {

@@ -45,14 +45,20 @@ export class StepProgress {
      * @param tty true for the live terminal rendering
      * @param now the clock (the specs pass a fake one)
      */
-    constructor(private readonly write: (text: string) => void, private readonly tty: boolean, private readonly now: () => number = Date.now) {}
+    constructor(
+        private readonly write: (text: string) => void,
+        private readonly tty: boolean,
+        private readonly now: () => number = Date.now,
+    ) {}
 
     private draw(): void {
         if (this.active.size === 0) {
             return;
         }
         const at = this.now();
-        const running = [...this.active].map(([name, started]) => `${name} ${formatDuration(at - started)}`).join(" · ");
+        const running = [...this.active]
+            .map(([name, started]) => `${name} ${formatDuration(at - started)}`)
+            .join(" · ");
         this.write(`\r\x1b[2K${FRAMES[this.frame++ % FRAMES.length]} ${running}`);
     }
 

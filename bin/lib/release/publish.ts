@@ -50,14 +50,16 @@ const byTag = (target: RegistryTarget, version: string): Location => ({ target, 
 export async function preflight(transport: RegistryTransport, request: PublishRequest): Promise<AlreadyTagged> {
     const done: AlreadyTagged = new Set();
     const conflicts: string[] = [];
-    const found = await Promise.all(request.registries.map(async (target) => {
-        const at = byTag(target, request.version);
-        try {
-            return await transport.inspect(at, request.timeoutMs);
-        } catch (err: any) {
-            throw new ReleaseError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
-        }
-    }));
+    const found = await Promise.all(
+        request.registries.map(async (target) => {
+            const at = byTag(target, request.version);
+            try {
+                return await transport.inspect(at, request.timeoutMs);
+            } catch (err: any) {
+                throw new ReleaseError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
+            }
+        }),
+    );
     request.registries.forEach((target, i) => {
         const manifest = found[i];
         if (manifest?.digest === request.digest) {
@@ -67,43 +69,82 @@ export async function preflight(transport: RegistryTransport, request: PublishRe
         }
     });
     if (conflicts.length > 0) {
-        throw new ReleaseError("preflight",
+        throw new ReleaseError(
+            "preflight",
             `version ${request.version} is already published with another digest: ${conflicts.join("; ")}; this build is ${request.digest}. ` +
-            "Versions are immutable: release this content under a new version. Nothing was pushed.");
+                "Versions are immutable: release this content under a new version. Nothing was pushed.",
+        );
     }
     return done;
 }
 
 /** Steps 2 and 3: content by digest everywhere, verified, then the version tags. */
-export async function publish(transport: RegistryTransport, step: StepRunner, stagedDir: string, request: PublishRequest, alreadyTagged: AlreadyTagged): Promise<void> {
+export async function publish(
+    transport: RegistryTransport,
+    step: StepRunner,
+    stagedDir: string,
+    request: PublishRequest,
+    alreadyTagged: AlreadyTagged,
+): Promise<void> {
     const { registries, digest, imageId, version, timeoutMs } = request;
     const [first, ...others] = registries;
     // Writing content that is already there is harmless (blobs are skipped, the manifest has the same bytes);
     // a registry whose version tag already names the digest (a re-run) only has its tag verified.
-    const verify = (target: RegistryTarget) => step(`verify ${target.name}`, async () =>
-        verifyManifest(`verify ${target.name}`, displayRef(byDigest(target, digest)), await transport.inspect(byDigest(target, digest), timeoutMs), digest, imageId));
+    const verify = (target: RegistryTarget) =>
+        step(`verify ${target.name}`, async () =>
+            verifyManifest(
+                `verify ${target.name}`,
+                displayRef(byDigest(target, digest)),
+                await transport.inspect(byDigest(target, digest), timeoutMs),
+                digest,
+                imageId,
+            ),
+        );
 
     if (!alreadyTagged.has(first.name)) {
-        await step(`push ${first.name}`, () => transport.push(stagedDir, byDigest(first, digest), timeoutMs), () => `${displayRef(byDigest(first, digest))} (by digest, untagged)`);
+        await step(
+            `push ${first.name}`,
+            () => transport.push(stagedDir, byDigest(first, digest), timeoutMs),
+            () => `${displayRef(byDigest(first, digest))} (by digest, untagged)`,
+        );
         await verify(first);
     }
     // The copies run concurrently; the tags are written only once every copy has settled and verified.
-    await allSettled(others.filter((t) => !alreadyTagged.has(t.name)).map(async (target) => {
-        await step(`copy ${target.name}`, () => transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs),
-            () => `${displayRef(byDigest(target, digest))} (from ${first.name}, by digest, untagged)`);
-        await verify(target);
-    }));
+    await allSettled(
+        others
+            .filter((t) => !alreadyTagged.has(t.name))
+            .map(async (target) => {
+                await step(
+                    `copy ${target.name}`,
+                    () => transport.copy(byDigest(first, digest), byDigest(target, digest), timeoutMs),
+                    () => `${displayRef(byDigest(target, digest))} (from ${first.name}, by digest, untagged)`,
+                );
+                await verify(target);
+            }),
+    );
 
-    await allSettled(registries.map(async (target) => {
-        const tag = byTag(target, version);
-        await step(`tag ${target.name}`, async () => {
-            if (!alreadyTagged.has(target.name)) {
-                await transport.copy(byDigest(target, digest), tag, timeoutMs);
-            }
-            verifyManifest(`tag ${target.name}`, displayRef(tag), await transport.inspect(tag, timeoutMs), digest, imageId);
-            return alreadyTagged.has(target.name) ? "already tagged" : "tagged";
-        }, (how) => `${displayRef(tag)} -> ${digest.slice(0, 19)}… (${how})`);
-    }));
+    await allSettled(
+        registries.map(async (target) => {
+            const tag = byTag(target, version);
+            await step(
+                `tag ${target.name}`,
+                async () => {
+                    if (!alreadyTagged.has(target.name)) {
+                        await transport.copy(byDigest(target, digest), tag, timeoutMs);
+                    }
+                    verifyManifest(
+                        `tag ${target.name}`,
+                        displayRef(tag),
+                        await transport.inspect(tag, timeoutMs),
+                        digest,
+                        imageId,
+                    );
+                    return alreadyTagged.has(target.name) ? "already tagged" : "tagged";
+                },
+                (how) => `${displayRef(tag)} -> ${digest.slice(0, 19)}… (${how})`,
+            );
+        }),
+    );
 }
 
 /** Waits for every task (none is left running in the background), then rethrows the first failure. */

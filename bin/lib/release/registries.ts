@@ -3,8 +3,8 @@
  * manifest's `refs` so environment stacks pick the ref for their cloud (`aws`, `gcp`, `azure`); without a
  * name it is inferred from well-known registry hosts (ECR, Artifact Registry / GCR, ACR).
  */
-import { Cloud } from "../../../components/release/release";
-import { parseImageRef } from "../../../components/release/imageRef";
+import { cloudOfRegistryHost } from "../../../components/core/clouds";
+import { parseImageRef } from "../../../components/core/imageRef";
 
 /** One destination repository. */
 export interface RegistryTarget {
@@ -20,24 +20,12 @@ export interface RegistryTarget {
 
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
-/** The cloud of a well-known registry host, if any. */
-export function cloudOfHost(host: string): Cloud | undefined {
-    const h = host.toLowerCase().replace(/:\d+$/, "");
-    if (/^\d+\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(h) || h === "public.ecr.aws") {
-        return Cloud.Aws;
-    }
-    if (/^[a-z0-9-]+-docker\.pkg\.dev$/.test(h) || /^([a-z]+\.)?gcr\.io$/.test(h)) {
-        return Cloud.Gcp;
-    }
-    if (/^[a-z0-9]+\.azurecr\.(io|cn|us)$/.test(h)) {
-        return Cloud.Azure;
-    }
-    return undefined;
-}
-
 /** True for hosts docker itself treats as insecure by default: 127.0.0.0/8, localhost, ::1. */
 export function isLoopbackHost(host: string): boolean {
-    const h = host.toLowerCase().replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+    const h = host
+        .toLowerCase()
+        .replace(/:\d+$/, "")
+        .replace(/^\[|\]$/g, "");
     return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
@@ -56,17 +44,25 @@ export function parseRegistries(specs: string[], insecureHosts: string[] = []): 
         const repository = explicit === undefined ? spec : spec.slice(eq + 1);
         const parsed = parseImageRef(repository);
         if (!parsed || parsed.registry === undefined) {
-            throw new Error(`--registry ${spec}: expected [NAME=]HOST/REPOSITORY, e.g. aws=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api`);
+            throw new Error(
+                `--registry ${spec}: expected [NAME=]HOST/REPOSITORY, e.g. aws=123456789012.dkr.ecr.eu-west-1.amazonaws.com/api`,
+            );
         }
         if (parsed.tag !== undefined || parsed.digest !== undefined) {
-            throw new Error(`--registry ${spec}: give the repository only; the tag is --version and the digest comes from the build`);
+            throw new Error(
+                `--registry ${spec}: give the repository only; the tag is --version and the digest comes from the build`,
+            );
         }
-        const name = explicit ?? cloudOfHost(parsed.registry);
+        const name = explicit ?? cloudOfRegistryHost(parsed.registry);
         if (name === undefined) {
-            throw new Error(`--registry ${spec}: cannot tell which cloud ${parsed.registry} belongs to; name it, e.g. aws=${repository}`);
+            throw new Error(
+                `--registry ${spec}: cannot tell which cloud ${parsed.registry} belongs to; name it, e.g. aws=${repository}`,
+            );
         }
         if (!NAME.test(name)) {
-            throw new Error(`--registry ${spec}: the name "${name}" must be lowercase letters, digits, - or _ (e.g. aws, gcp, azure)`);
+            throw new Error(
+                `--registry ${spec}: the name "${name}" must be lowercase letters, digits, - or _ (e.g. aws, gcp, azure)`,
+            );
         }
         if (targets.some((t) => t.name === name)) {
             throw new Error(`--registry ${spec}: the name "${name}" is given twice; each registry needs its own name`);

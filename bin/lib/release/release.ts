@@ -59,54 +59,90 @@ export async function release(request: ReleaseRequest, tools: ReleaseTools): Pro
     const started = Date.now();
     const step: StepRunner = async (name, fn, summary) => {
         await tools.beforeStep?.(name);
-        return progress.step(name, async () => {
-            try {
-                return await fn();
-            } catch (err: any) {
-                throw err instanceof ReleaseError ? err : new ReleaseError(name, err?.message ?? String(err));
-            }
-        }, summary);
+        return progress.step(
+            name,
+            async () => {
+                try {
+                    return await fn();
+                } catch (err: any) {
+                    throw err instanceof ReleaseError ? err : new ReleaseError(name, err?.message ?? String(err));
+                }
+            },
+            summary,
+        );
     };
     if (request.registries.length === 0) {
         throw new ReleaseError("check", "at least one --registry is required");
     }
     const version = checkVersion(request.version);
-    const source = await step("check", async () => checkSource(request.context, request.dockerfile),
-        (s) => `${path.relative(process.cwd(), s.dockerfile) || s.dockerfile}: ${s.baseImages.length} pinned base image(s)`);
+    const source = await step(
+        "check",
+        async () => checkSource(request.context, request.dockerfile),
+        (s) =>
+            `${path.relative(process.cwd(), s.dockerfile) || s.dockerfile}: ${s.baseImages.length} pinned base image(s)`,
+    );
 
-    const built = await step("build", () => engine.build({
-        context: source.context,
-        dockerfile: source.dockerfile,
-        platform: request.platform,
-        secrets: request.secrets,
-        buildArgs: request.buildArgs,
-        labels: { "org.opencontainers.image.revision": request.gitSha },
-        timeoutMs: request.timeouts.buildMs,
-    }), (b) => b.imageId);
+    const built = await step(
+        "build",
+        () =>
+            engine.build({
+                context: source.context,
+                dockerfile: source.dockerfile,
+                platform: request.platform,
+                secrets: request.secrets,
+                buildArgs: request.buildArgs,
+                labels: { "org.opencontainers.image.revision": request.gitSha },
+                timeoutMs: request.timeouts.buildMs,
+            }),
+        (b) => b.imageId,
+    );
     const builtAt = new Date();
 
     const staging = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-release-"));
     try {
-        const staged = await step("stage", () => transport.stage(built.imageId, staging, request.timeouts.pushMs), (m) => `digest ${m.digest}`);
+        const staged = await step(
+            "stage",
+            () => transport.stage(built.imageId, staging, request.timeouts.pushMs),
+            (m) => `digest ${m.digest}`,
+        );
         if (staged.configDigest !== undefined && staged.configDigest !== built.imageId) {
-            throw new ReleaseError("stage", `the staged manifest names config ${staged.configDigest}, not the built image ${built.imageId}`);
+            throw new ReleaseError(
+                "stage",
+                `the staged manifest names config ${staged.configDigest}, not the built image ${built.imageId}`,
+            );
         }
-        const publication = { registries: request.registries, version, digest: staged.digest, imageId: built.imageId, timeoutMs: request.timeouts.pushMs };
-        const alreadyTagged = await step("preflight", () => preflight(transport, publication),
-            (done) => done.size === 0 ? `version ${version} is new in ${request.registries.length} registr${request.registries.length === 1 ? "y" : "ies"}` : `already published with this digest in: ${[...done].join(", ")}`);
+        const publication = {
+            registries: request.registries,
+            version,
+            digest: staged.digest,
+            imageId: built.imageId,
+            timeoutMs: request.timeouts.pushMs,
+        };
+        const alreadyTagged = await step(
+            "preflight",
+            () => preflight(transport, publication),
+            (done) =>
+                done.size === 0
+                    ? `version ${version} is new in ${request.registries.length} registr${request.registries.length === 1 ? "y" : "ies"}`
+                    : `already published with this digest in: ${[...done].join(", ")}`,
+        );
 
         if (request.smoke) {
             const check = request.smoke;
-            await step("smoke", async () => {
-                try {
-                    return await smokeTest(engine, built.imageId, check, request.timeouts.smokeMs);
-                } catch (err: any) {
-                    if (err instanceof SmokeFailure) {
-                        throw new ReleaseError("smoke", `${err.message}\nNothing was pushed.`);
+            await step(
+                "smoke",
+                async () => {
+                    try {
+                        return await smokeTest(engine, built.imageId, check, request.timeouts.smokeMs);
+                    } catch (err: any) {
+                        if (err instanceof SmokeFailure) {
+                            throw new ReleaseError("smoke", `${err.message}\nNothing was pushed.`);
+                        }
+                        throw err;
                     }
-                    throw err;
-                }
-            }, (attempts) => `${check.text} passed (${attempts} attempt${attempts === 1 ? "" : "s"})`);
+                },
+                (attempts) => `${check.text} passed (${attempts} attempt${attempts === 1 ? "" : "s"})`,
+            );
         } else {
             progress.note("smoke test SKIPPED (--skip-smoke): this image is published untested");
         }
@@ -124,7 +160,9 @@ export async function release(request: ReleaseRequest, tools: ReleaseTools): Pro
             smoke: request.smoke ? request.smoke.text : "skipped",
             durationsMs: progress.durations(),
         });
-        progress.note(`released ${version} ${staged.digest} to ${request.registries.map((r) => r.name).join(", ")} in ${formatDuration(Date.now() - started)}`);
+        progress.note(
+            `released ${version} ${staged.digest} to ${request.registries.map((r) => r.name).join(", ")} in ${formatDuration(Date.now() - started)}`,
+        );
         return manifest;
     } finally {
         fs.rmSync(staging, { recursive: true, force: true });

@@ -62,7 +62,8 @@ export function describeManifest(bytes: Buffer): ManifestInfo {
     return { digest, configDigest };
 }
 
-const NOT_FOUND = /manifest unknown|name unknown|MANIFEST_UNKNOWN|NAME_UNKNOWN|repository .* not found|not found: manifest/i;
+const NOT_FOUND =
+    /manifest unknown|name unknown|MANIFEST_UNKNOWN|NAME_UNKNOWN|repository .* not found|not found: manifest/i;
 
 /** The registry transport behind the skopeo binary. */
 export class Skopeo implements RegistryTransport {

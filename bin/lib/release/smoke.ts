@@ -98,8 +98,13 @@ export function parseSmoke(text: string): SmokeCheck {
 
 /** A failed smoke test: the reason, and the container's logs. */
 export class SmokeFailure extends Error {
-    constructor(readonly reason: string, readonly logs: string) {
-        super(`${reason}${logs ? `\n--- container logs (last lines) ---\n${logs}\n---` : "\n(the container wrote no logs)"}`);
+    constructor(
+        readonly reason: string,
+        readonly logs: string,
+    ) {
+        super(
+            `${reason}${logs ? `\n--- container logs (last lines) ---\n${logs}\n---` : "\n(the container wrote no logs)"}`,
+        );
         this.name = "SmokeFailure";
     }
 }
@@ -107,7 +112,13 @@ export class SmokeFailure extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One attempt: resolves with undefined on success, else with what went wrong. */
-async function attempt(engine: ContainerEngine, check: SmokeCheck, id: string, address: string | undefined, remainingMs: number): Promise<string | undefined> {
+async function attempt(
+    engine: ContainerEngine,
+    check: SmokeCheck,
+    id: string,
+    address: string | undefined,
+    remainingMs: number,
+): Promise<string | undefined> {
     // Attempts START until the deadline; each may take up to 5 s (at least 2 s, even when little time is left).
     const budget = Math.max(2_000, Math.min(5_000, remainingMs));
     if (check.kind === SmokeKind.Url) {
@@ -115,7 +126,9 @@ async function attempt(engine: ContainerEngine, check: SmokeCheck, id: string, a
         try {
             const res = await fetch(url, { signal: AbortSignal.timeout(budget), redirect: "manual" });
             await res.arrayBuffer().catch(() => undefined);
-            return res.status >= 200 && res.status < 300 ? undefined : `GET ${check.path} on container port ${check.port} answered ${res.status}`;
+            return res.status >= 200 && res.status < 300
+                ? undefined
+                : `GET ${check.path} on container port ${check.port} answered ${res.status}`;
         } catch (err: any) {
             return `GET ${check.path} on container port ${check.port}: ${err?.cause?.code ?? err?.name ?? err?.message}`;
         }
@@ -134,8 +147,18 @@ async function attempt(engine: ContainerEngine, check: SmokeCheck, id: string, a
  * removes the container. Throws a {@link SmokeFailure} when the check never passed or the container stopped.
  * Resolves with the number of attempts.
  */
-export async function smokeTest(engine: ContainerEngine, imageId: string, check: SmokeCheck, timeoutMs: number, intervalMs = 200): Promise<number> {
-    const container = await engine.start(imageId, check.kind === SmokeKind.Url ? check.port : undefined, Math.max(timeoutMs, 30_000));
+export async function smokeTest(
+    engine: ContainerEngine,
+    imageId: string,
+    check: SmokeCheck,
+    timeoutMs: number,
+    intervalMs = 200,
+): Promise<number> {
+    const container = await engine.start(
+        imageId,
+        check.kind === SmokeKind.Url ? check.port : undefined,
+        Math.max(timeoutMs, 30_000),
+    );
     // The timeout counts from the moment the container runs: starting it is the engine's time, not the app's.
     const deadline = Date.now() + timeoutMs;
     let attempts = 0;
@@ -150,10 +173,16 @@ export async function smokeTest(engine: ContainerEngine, imageId: string, check:
             last = problem;
             const state = await engine.state(container.id);
             if (!state.running) {
-                throw new SmokeFailure(`the container exited with status ${state.exitCode} during the smoke test (last check: ${last})`, await engine.logs(container.id));
+                throw new SmokeFailure(
+                    `the container exited with status ${state.exitCode} during the smoke test (last check: ${last})`,
+                    await engine.logs(container.id),
+                );
             }
             if (Date.now() + intervalMs >= deadline) {
-                throw new SmokeFailure(`smoke test ${check.text} did not pass within ${formatDuration(timeoutMs)} after ${attempts} attempts; last: ${last}`, await engine.logs(container.id));
+                throw new SmokeFailure(
+                    `smoke test ${check.text} did not pass within ${formatDuration(timeoutMs)} after ${attempts} attempts; last: ${last}`,
+                    await engine.logs(container.id),
+                );
             }
             await sleep(intervalMs);
         }

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkBaseImages, describeUnpinned } from "../../../components/image/dockerfile";
+import { VersionProblem, versionProblem } from "../../../components/core/version";
 import { ReleaseError } from "./errors";
 import { run } from "./process";
 
@@ -18,15 +19,20 @@ export interface ReleaseSource {
     baseImages: string[];
 }
 
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/** Checks the version is a valid tag and not `latest` (the one tag everyone expects to move). */
+/** Checks the version is a valid tag and not `latest` (components/core/version.ts). */
 export function checkVersion(version: string): string {
-    if (!TAG.test(version)) {
-        throw new ReleaseError("check", `--version ${JSON.stringify(version)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`);
+    const problem = versionProblem(version);
+    if (problem === VersionProblem.Latest) {
+        throw new ReleaseError(
+            "check",
+            "--version latest is refused: it is the tag everyone expects to move; use the git SHA or a semver",
+        );
     }
-    if (version.toLowerCase() === "latest") {
-        throw new ReleaseError("check", "--version latest is refused: it is the tag everyone expects to move; use the git SHA or a semver");
+    if (problem) {
+        throw new ReleaseError(
+            "check",
+            `--version ${JSON.stringify(version)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`,
+        );
     }
     return version;
 }
@@ -49,20 +55,40 @@ export function checkSource(context: string, dockerfile: string | undefined): Re
         throw new ReleaseError("check", `${file} has no FROM instruction`);
     }
     if (report.unpinned.length > 0) {
-        throw new ReleaseError("check", `${file}: base images must be pinned by digest (FROM image@sha256:...): ${describeUnpinned(report)}`);
+        throw new ReleaseError(
+            "check",
+            `${file}: base images must be pinned by digest (FROM image@sha256:...): ${describeUnpinned(report)}`,
+        );
     }
     return { context: ctx, dockerfile: file, baseImages: report.pinned };
 }
 
 /** Environment variables CI systems put the commit in. */
-export const GIT_SHA_VARIABLES = ["GITHUB_SHA", "CI_COMMIT_SHA", "BUILD_SOURCEVERSION", "GIT_COMMIT", "BITBUCKET_COMMIT"];
+export const GIT_SHA_VARIABLES = [
+    "GITHUB_SHA",
+    "CI_COMMIT_SHA",
+    "BUILD_SOURCEVERSION",
+    "GIT_COMMIT",
+    "BITBUCKET_COMMIT",
+];
 
 /** The commit: `--git-sha`, else a CI variable, else `git rev-parse HEAD` in the context. */
-export async function resolveGitSha(context: string, explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function resolveGitSha(
+    context: string,
+    explicit: string | undefined,
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
     const given = explicit ?? GIT_SHA_VARIABLES.map((v) => env[v]).find((v) => v !== undefined && v.trim() !== "");
-    const sha = given ?? (await run("git", ["-C", context, "rev-parse", "HEAD"], { timeoutMs: 10_000 }).then((r) => (r.code === 0 ? r.stdout.trim() : undefined)));
+    const sha =
+        given ??
+        (await run("git", ["-C", context, "rev-parse", "HEAD"], { timeoutMs: 10_000 }).then((r) =>
+            r.code === 0 ? r.stdout.trim() : undefined,
+        ));
     if (sha === undefined) {
-        throw new ReleaseError("check", `cannot tell the git commit of ${context} (not a git checkout, and none of ${GIT_SHA_VARIABLES.join(", ")} is set); pass --git-sha`);
+        throw new ReleaseError(
+            "check",
+            `cannot tell the git commit of ${context} (not a git checkout, and none of ${GIT_SHA_VARIABLES.join(", ")} is set); pass --git-sha`,
+        );
     }
     if (!/^[0-9a-f]{7,64}$/i.test(sha)) {
         throw new ReleaseError("check", `git SHA ${JSON.stringify(sha)} is not a commit hash`);

@@ -7,12 +7,21 @@ import { ReleaseError } from "./errors";
 import type { ManifestInfo } from "./skopeo";
 
 /** Throws a {@link ReleaseError} for step `step` unless `found` is the release's manifest. */
-export function verifyManifest(step: string, where: string, found: ManifestInfo | undefined, digest: string, imageId: string): ManifestInfo {
+export function verifyManifest(
+    step: string,
+    where: string,
+    found: ManifestInfo | undefined,
+    digest: string,
+    imageId: string,
+): ManifestInfo {
     if (found === undefined) {
         throw new ReleaseError(step, `${where} does not exist in the registry after the push`);
     }
     if (found.digest !== digest) {
-        throw new ReleaseError(step, `${where} is served with digest ${found.digest}, expected ${digest}: the registry does not hold the image that was tested; no version tag was written`);
+        throw new ReleaseError(
+            step,
+            `${where} is served with digest ${found.digest}, expected ${digest}: the registry does not hold the image that was tested; no version tag was written`,
+        );
     }
     if (found.configDigest !== undefined && found.configDigest !== imageId) {
         throw new ReleaseError(step, `${where} names config ${found.configDigest}, but the tested image is ${imageId}`);

@@ -1,0 +1,101 @@
+import * as containerregistry from "@pulumi/azure-native/containerregistry";
+import * as pulumi from "@pulumi/pulumi";
+import { Validator } from "../core/validation";
+import { acrPurgeTask, keepReleasesOf } from "../core/retention";
+
+/** ACR service tiers. */
+export enum AcrSku {
+    Basic = "Basic",
+    Standard = "Standard",
+    Premium = "Premium",
+}
+
+/** Arguments of {@link AzureImageRegistry}. */
+export interface AzureImageRegistryArgs {
+    /** Resource group of the registry. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Azure region; the resource group's when omitted. */
+    location?: pulumi.Input<string>;
+    /** Registry name (globally unique, 5-50 letters and digits). Defaults to the component name without other characters. */
+    registryName?: pulumi.Input<string>;
+    /** Image name (repository) inside the registry, e.g. `sample-service`. Defaults to the component name. */
+    imageName?: pulumi.Input<string>;
+    /** Service tier (default Standard). Premium adds the untagged-manifest retention policy. */
+    sku?: AcrSku;
+    /** Releases (tags) to keep; a nightly ACR task purges older ones (default 30). */
+    keepReleases?: pulumi.Input<number>;
+    /** Tags applied to the registry. */
+    tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/**
+ * An Azure Container Registry for immutable releases. ARM has no property that locks tags (ACR's
+ * `writeEnabled: false` is a data-plane attribute set per tag), so this component: disables the admin user and
+ * anonymous pull, keeps the last N releases with a scheduled `acr purge` task, and relies on two guarantees
+ * that do not need a tag lock: every deploy pulls `repo@sha256:...` (a moved tag cannot change what runs), and
+ * `bin/immutable release` refuses to publish a version whose tag already exists with another digest.
+ * Push credentials are not minted here: log in with Entra ID (`az acr login`) before `pulumi up`.
+ */
+export class AzureImageRegistry extends pulumi.ComponentResource {
+    /** Where images are pushed: `<registry>.azurecr.io/<image>`. */
+    public readonly repositoryUrl: pulumi.Output<string>;
+    /** The registry host to log in to (`<registry>.azurecr.io`). */
+    public readonly server: pulumi.Output<string>;
+    /** The container registry. */
+    public readonly registry: containerregistry.Registry;
+    /** The scheduled task that keeps the last N releases. */
+    public readonly retentionTask: containerregistry.Task;
+
+    constructor(name: string, args: AzureImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("immutable:index:AzureImageRegistry", name, args, opts);
+        const v = new Validator("AzureImageRegistry", name);
+        const keep = keepReleasesOf(v, args.keepReleases);
+        const registryName = args.registryName ?? name.replace(/[^a-zA-Z0-9]/g, "");
+        if (typeof registryName === "string" && !/^[a-zA-Z0-9]{5,50}$/.test(registryName)) {
+            v.fail("registryName", `must be 5-50 letters and digits, got ${JSON.stringify(registryName)}`);
+        }
+        const sku = args.sku ?? AcrSku.Standard;
+        const imageName = args.imageName ?? name;
+        this.registry = new containerregistry.Registry(
+            `${name}-registry`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                registryName,
+                sku: { name: sku },
+                adminUserEnabled: false,
+                anonymousPullEnabled: false,
+                // Premium only: untagged manifests (interrupted pushes) are deleted after 7 days.
+                policies: sku === AcrSku.Premium ? { retentionPolicy: { days: 7, status: "enabled" } } : undefined,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        this.retentionTask = new containerregistry.Task(
+            `${name}-retention`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                registryName: this.registry.name,
+                location: args.location,
+                platform: { os: "Linux", architecture: "amd64" },
+                status: "Enabled",
+                step: {
+                    type: "EncodedTask",
+                    encodedTaskContent: pulumi.all([imageName, keep]).apply(([image, k]) => acrPurgeTask(image, k)),
+                },
+                trigger: { timerTriggers: [{ name: "nightly-purge", schedule: "0 3 * * *", status: "Enabled" }] },
+                agentConfiguration: { cpu: 2 },
+                timeout: 3600,
+            },
+            { parent: this },
+        );
+        this.server = this.registry.loginServer;
+        this.repositoryUrl = pulumi.interpolate`${this.registry.loginServer}/${imageName}`;
+        this.registerOutputs({
+            repositoryUrl: this.repositoryUrl,
+            server: this.server,
+            registry: this.registry,
+            retentionTask: this.retentionTask,
+        });
+    }
+}

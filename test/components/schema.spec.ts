@@ -1,0 +1,99 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+// Started when mocha loads this file, so the analysis runs beside the other specs; awaited below.
+const built: Promise<{ components: string[]; schema: any }> = new Promise((resolve, reject) => {
+    execFile(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(__dirname, "support", "buildSchema.ts")],
+        { cwd: ROOT, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } },
+        (err, stdout, stderr) =>
+            err
+                ? reject(new Error(`the schema analysis failed: ${stderr || err.message}`))
+                : resolve(JSON.parse(stdout)),
+    );
+});
+built.catch(() => undefined); // reported by the before hook, not as an unhandled rejection
+
+/**
+ * The component provider (PulumiPlugin.yaml) serves the schema inferred from components/index.ts. This
+ * builds it in-process, as `pulumi package add` would, so any arg the analyzer cannot express (a union, a
+ * non-@pulumi resource type, a class instead of an interface) fails here rather than in a user's program.
+ */
+describe("component provider schema", function () {
+    this.timeout(120_000);
+    let schema: any;
+    let components: Array<{ name: string }>;
+
+    before(async () => {
+        const result = await built;
+        schema = result.schema;
+        components = result.components.map((name) => ({ name }));
+    });
+
+    it("is the package `immutable`, versioned from package.json", () => {
+        assert.equal(schema.name, "immutable");
+        assert.equal(schema.version, require(path.join(ROOT, "package.json")).version);
+    });
+
+    it("exports at least the build-once components", () => {
+        const names = components.map((c) => c.name);
+        for (const n of ["ContainerImage", "AwsImageRegistry", "GcpImageRegistry", "AzureImageRegistry"]) {
+            assert.ok(names.includes(n), `${n} is exported from components/index.ts`);
+        }
+    });
+
+    it("has every exported component as immutable:index:<Class>, with inputs and outputs", () => {
+        for (const { name } of components) {
+            const res = schema.resources[`immutable:index:${name}`];
+            assert.ok(res, `immutable:index:${name} is in the schema`);
+            assert.equal(res.isComponent, true);
+            assert.ok(Object.keys(res.inputProperties ?? {}).length > 0, `${name} has inputs`);
+            assert.ok(Object.keys(res.properties ?? {}).length > 0, `${name} has outputs`);
+        }
+        assert.deepEqual(
+            Object.keys(schema.resources).sort(),
+            components.map((c) => `immutable:index:${c.name}`).sort(),
+            "no other resources",
+        );
+    });
+
+    it("documents every input and output (a TSDoc line on every field)", () => {
+        const missing: string[] = [];
+        for (const [token, res] of Object.entries<any>(schema.resources)) {
+            for (const [kind, props] of [
+                ["input", res.inputProperties],
+                ["output", res.properties],
+            ] as const) {
+                for (const [prop, def] of Object.entries<any>(props ?? {})) {
+                    if (!def.description) {
+                        missing.push(`${token} ${kind} ${prop}`);
+                    }
+                }
+            }
+        }
+        for (const [token, type] of Object.entries<any>(schema.types ?? {})) {
+            for (const [prop, def] of Object.entries<any>(type.properties ?? {})) {
+                if (!def.description) {
+                    missing.push(`${token} field ${prop}`);
+                }
+            }
+        }
+        assert.deepEqual(missing, []);
+    });
+
+    it("expresses choices as enums, not string unions", () => {
+        for (const e of ["ImagePlatform", "BaseImagePolicy", "AcrSku"]) {
+            const t = schema.types[`immutable:index:${e}`];
+            assert.ok(t && Array.isArray(t.enum) && t.enum.length > 1, `${e} is an enum type`);
+        }
+    });
+
+    it("references provider resources by their own package schema (escape hatches)", () => {
+        const image = schema.resources["immutable:index:ContainerImage"].properties.image;
+        assert.match(image.$ref, /docker-build.*docker-build:index:Image$/);
+    });
+});
