@@ -11,6 +11,7 @@ import { GcpContainerService } from "./gcp/containerService";
 import { Cloud } from "./core/clouds";
 import type { ContainerServiceArgs } from "./core/serviceArgs";
 import { Validator } from "./core/validation";
+import { componentType } from "./core/packageName";
 
 /** AWS specifics of {@link ContainerService}. */
 export interface ContainerServiceAwsArgs {
@@ -74,7 +75,7 @@ export class ContainerService extends pulumi.ComponentResource {
     public readonly slotVersions: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ContainerServiceFacadeArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("immutable:index:ContainerService", name, {}, opts);
+        super(componentType("ContainerService"), name, {}, opts);
         const v = new Validator("ContainerService", name);
         const { cloud, aws, gcp, azure, ...shared } = args;
         const parent = { parent: this };

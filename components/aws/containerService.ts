@@ -16,6 +16,7 @@ import { commonSettings, type ContainerServiceArgs, type SecretRefArgs } from ".
 import { isKnown, type SlotRelease, Slot, SLOTS, resolveSlots, slotVersions, slotWeights } from "../core/slots";
 import { Validator } from "../core/validation";
 import { CONTAINER_NAME, containerDefinitions, tmpVolumeName } from "./containerDefinition";
+import { componentType } from "../core/packageName";
 
 const COMPONENT = "AwsContainerService";
 
@@ -83,7 +84,7 @@ export class AwsContainerService extends pulumi.ComponentResource {
     public readonly logGroup: aws.cloudwatch.LogGroup;
 
     constructor(name: string, args: AwsContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`immutable:index:${COMPONENT}`, name, {}, opts);
+        super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);

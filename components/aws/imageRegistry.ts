@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "../core/validation";
 import { ecrLifecyclePolicy, keepReleasesOf } from "../core/retention";
+import { componentType } from "../core/packageName";
 
 /** Arguments of {@link AwsImageRegistry}. */
 export interface AwsImageRegistryArgs {
@@ -34,7 +35,7 @@ export class AwsImageRegistry extends pulumi.ComponentResource {
     public readonly lifecyclePolicy: aws.ecr.LifecyclePolicy;
 
     constructor(name: string, args: AwsImageRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("immutable:index:AwsImageRegistry", name, args, opts);
+        super(componentType("AwsImageRegistry"), name, args, opts);
         const keep = keepReleasesOf(new Validator("AwsImageRegistry", name), args.keepReleases);
         this.repository = new aws.ecr.Repository(
             `${name}-repo`,

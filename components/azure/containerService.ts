@@ -28,6 +28,7 @@ import {
     slotWeights,
 } from "../core/slots";
 import { Validator } from "../core/validation";
+import { componentType } from "../core/packageName";
 
 const COMPONENT = "AzureContainerService";
 
@@ -69,7 +70,7 @@ export class AzureContainerService extends pulumi.ComponentResource {
     public readonly identity: managedidentity.UserAssignedIdentity;
 
     constructor(name: string, args: AzureContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`immutable:index:${COMPONENT}`, name, {}, opts);
+        super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);

@@ -2,6 +2,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "../core/validation";
 import { acrPurgeTask, keepReleasesOf } from "../core/retention";
+import { componentType } from "../core/packageName";
 
 /** ACR service tiers. */
 export enum AcrSku {
@@ -47,7 +48,7 @@ export class AzureImageRegistry extends pulumi.ComponentResource {
     public readonly retentionTask: containerregistry.Task;
 
     constructor(name: string, args: AzureImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("immutable:index:AzureImageRegistry", name, args, opts);
+        super(componentType("AzureImageRegistry"), name, args, opts);
         const v = new Validator("AzureImageRegistry", name);
         const keep = keepReleasesOf(v, args.keepReleases);
         const registryName = args.registryName ?? name.replace(/[^a-zA-Z0-9]/g, "");

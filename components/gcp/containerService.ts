@@ -24,6 +24,7 @@ import {
     slotWeights,
 } from "../core/slots";
 import { Validator } from "../core/validation";
+import { componentType } from "../core/packageName";
 
 const COMPONENT = "GcpContainerService";
 
@@ -61,7 +62,7 @@ export class GcpContainerService extends pulumi.ComponentResource {
     public readonly serviceAccount: gcp.serviceaccount.Account;
 
     constructor(name: string, args: GcpContainerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(`immutable:index:${COMPONENT}`, name, {}, opts);
+        super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);

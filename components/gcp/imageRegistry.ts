@@ -2,6 +2,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { Validator } from "../core/validation";
 import { garCleanupPolicies, keepReleasesOf } from "../core/retention";
+import { componentType } from "../core/packageName";
 
 /** Arguments of {@link GcpImageRegistry}. */
 export interface GcpImageRegistryArgs {
@@ -36,7 +37,7 @@ export class GcpImageRegistry extends pulumi.ComponentResource {
     public readonly repository: gcp.artifactregistry.Repository;
 
     constructor(name: string, args: GcpImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("immutable:index:GcpImageRegistry", name, args, opts);
+        super(componentType("GcpImageRegistry"), name, args, opts);
         const v = new Validator("GcpImageRegistry", name);
         const keep = keepReleasesOf(v, args.keepReleases);
         if (args.location === undefined || args.location === "") {

@@ -6,6 +6,7 @@ import { pinnedRef } from "../core/imageRef";
 import { Validator } from "../core/validation";
 import { checkBuildArgs, checkRepository, checkVersion, gitSha } from "./buildInputs";
 import { checkBaseImages, describeUnpinned } from "./dockerfile";
+import { componentType } from "../core/packageName";
 
 /** Target platforms of the build. */
 export enum ImagePlatform {
@@ -82,7 +83,7 @@ export class ContainerImage extends pulumi.ComponentResource {
     public readonly image: dockerbuild.Image;
 
     constructor(name: string, args: ContainerImageArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("immutable:index:ContainerImage", name, args, opts);
+        super(componentType("ContainerImage"), name, args, opts);
         const v = new Validator("ContainerImage", name);
         const registries = v.nonEmptyArray("registries", args.registries);
         const names = new Set<string>();

@@ -1,5 +1,6 @@
 import { T } from "../model/types";
 import { Family, MigrationStage, schema, type StackRule } from "../rule";
+import { componentType } from "../../components/core/packageName";
 
 /** Config of environment-image-build-forbid. */
 export interface EnvironmentBuildConfig {
@@ -12,8 +13,8 @@ export interface EnvironmentBuildConfig {
 const DEFAULT_BUILD_TYPES = [
     T.dockerBuildImage,
     T.dockerImage,
-    "immutable:index:ContainerImage",
-    "immutable:index:MachineImage",
+    componentType("ContainerImage"),
+    componentType("MachineImage"),
 ];
 
 /** The stack name of a URN (`urn:pulumi:<stack>::<project>::...`). */

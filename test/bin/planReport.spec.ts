@@ -9,7 +9,7 @@ const D2 = `sha256:${"b".repeat(64)}`;
 const STACK = "urn:pulumi:dev::immutable::pulumi:pulumi:Stack::immutable-dev";
 
 function res(type: string, name: string, extra: Partial<SynthesizedResource> = {}): SynthesizedResource {
-    const custom = extra.custom ?? !type.startsWith("immutable:");
+    const custom = extra.custom ?? !type.startsWith("immutable-infra:");
     return {
         urn: `urn:pulumi:dev::immutable::${type}::${name}`,
         type,
@@ -25,7 +25,7 @@ function res(type: string, name: string, extra: Partial<SynthesizedResource> = {
 }
 
 describe("plan report", () => {
-    const svc = res("immutable:index:ContainerService", "api", {
+    const svc = res("immutable-infra:index:ContainerService", "api", {
         registeredOutputs: {
             liveSlot: "green",
             trafficWeights: { blue: 10, green: 90 },
@@ -74,7 +74,7 @@ describe("plan report", () => {
             groupByComponent(all).map((g) => [g.component, g.resources]),
             [
                 ["(stack)", 2],
-                ["immutable:index:ContainerService::api", 1],
+                ["immutable-infra:index:ContainerService::api", 1],
             ],
         );
     });
@@ -115,12 +115,12 @@ describe("plan report", () => {
     });
 
     it("reports a service once when a facade component wraps the per-cloud one", () => {
-        const facade = res("immutable:index:ContainerService", "web", {
+        const facade = res("immutable-infra:index:ContainerService", "web", {
             registeredOutputs: { liveSlot: "blue", trafficWeights: { blue: 100 }, slotVersions: { blue: "v1" } },
         });
-        const inner = res("immutable:index:GcpContainerService", "web", {
+        const inner = res("immutable-infra:index:GcpContainerService", "web", {
             parent: facade.urn,
-            urn: "urn:pulumi:dev::immutable::immutable:index:ContainerService$immutable:index:GcpContainerService::web",
+            urn: "urn:pulumi:dev::immutable::immutable-infra:index:ContainerService$immutable-infra:index:GcpContainerService::web",
             registeredOutputs: { liveSlot: "blue", trafficWeights: { blue: 100 }, slotVersions: { blue: "v1" } },
         });
         const service = res("gcp:cloudrunv2/service:Service", "web", {

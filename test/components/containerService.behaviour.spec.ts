@@ -135,7 +135,7 @@ describe("container services: shared behaviour on every cloud", () => {
 
             it("names every child after the component and parents it to the component", async () => {
                 const s = await synthService(cloud, args(cloud));
-                const component = s.resources.find((r) => r.type === `immutable:index:${cloud.component}`)!;
+                const component = s.resources.find((r) => r.type === `immutable-infra:index:${cloud.component}`)!;
                 assert.ok(component, "the component is registered");
                 assert.equal(component.name, "api");
                 for (const r of s.resources.filter((x) => x.custom)) {

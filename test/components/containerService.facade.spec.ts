@@ -33,11 +33,11 @@ describe("ContainerService facade", () => {
     for (const adapter of CLOUDS) {
         it(`creates the ${adapter.component} under itself when cloud is ${adapter.cloud}, with its outputs`, async () => {
             const s = await facade(adapter.cloud);
-            const outer = s.resources.find((r) => r.type === "immutable:index:ContainerService")!;
-            const inner = s.resources.filter((r) => r.type.startsWith("immutable:index:") && r !== outer);
+            const outer = s.resources.find((r) => r.type === "immutable-infra:index:ContainerService")!;
+            const inner = s.resources.filter((r) => r.type.startsWith("immutable-infra:index:") && r !== outer);
             assert.deepEqual(
                 inner.map((r) => [r.type, r.parent]),
-                [[`immutable:index:${adapter.component}`, outer.urn]],
+                [[`immutable-infra:index:${adapter.component}`, outer.urn]],
             );
             assert.deepEqual(s.outputs.trafficWeights, { blue: 100 });
             assert.match((s.outputs.smokeTestUrls as Record<string, string>).blue, adapter.smokeUrl(Slot.Blue));

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as path from "node:path";
+import { PACKAGE_NAME } from "../../components/core/packageName";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -34,8 +35,9 @@ describe("component provider schema", function () {
         components = result.components.map((name) => ({ name }));
     });
 
-    it("is the package `immutable`, versioned from package.json", () => {
-        assert.equal(schema.name, "immutable");
+    it("is the package named in package.json and in components/core/packageName.ts, versioned from package.json", () => {
+        assert.equal(schema.name, require(path.join(ROOT, "package.json")).name);
+        assert.equal(schema.name, PACKAGE_NAME);
         assert.equal(schema.version, require(path.join(ROOT, "package.json")).version);
     });
 
@@ -46,17 +48,17 @@ describe("component provider schema", function () {
         }
     });
 
-    it("has every exported component as immutable:index:<Class>, with inputs and outputs", () => {
+    it("has every exported component as immutable-infra:index:<Class>, with inputs and outputs", () => {
         for (const { name } of components) {
-            const res = schema.resources[`immutable:index:${name}`];
-            assert.ok(res, `immutable:index:${name} is in the schema`);
+            const res = schema.resources[`immutable-infra:index:${name}`];
+            assert.ok(res, `immutable-infra:index:${name} is in the schema`);
             assert.equal(res.isComponent, true);
             assert.ok(Object.keys(res.inputProperties ?? {}).length > 0, `${name} has inputs`);
             assert.ok(Object.keys(res.properties ?? {}).length > 0, `${name} has outputs`);
         }
         assert.deepEqual(
             Object.keys(schema.resources).sort(),
-            components.map((c) => `immutable:index:${c.name}`).sort(),
+            components.map((c) => `immutable-infra:index:${c.name}`).sort(),
             "no other resources",
         );
     });
@@ -87,13 +89,13 @@ describe("component provider schema", function () {
 
     it("expresses choices as enums, not string unions", () => {
         for (const e of ["ImagePlatform", "BaseImagePolicy", "AcrSku"]) {
-            const t = schema.types[`immutable:index:${e}`];
+            const t = schema.types[`immutable-infra:index:${e}`];
             assert.ok(t && Array.isArray(t.enum) && t.enum.length > 1, `${e} is an enum type`);
         }
     });
 
     it("references provider resources by their own package schema (escape hatches)", () => {
-        const image = schema.resources["immutable:index:ContainerImage"].properties.image;
+        const image = schema.resources["immutable-infra:index:ContainerImage"].properties.image;
         assert.match(image.$ref, /docker-build.*docker-build:index:Image$/);
     });
 });

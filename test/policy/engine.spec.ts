@@ -153,7 +153,7 @@ describe("offline evaluator: the engine's semantics", () => {
                 seen.push(...args.resources);
             },
         };
-        const parent = res("immutable:index:ContainerService", {});
+        const parent = res("immutable-infra:index:ContainerService", {});
         const dep = res("aws:ecr/repository:Repository", {});
         const child: EvaluatedResource = {
             ...res("aws:ecs/service:Service", {}),

@@ -127,9 +127,9 @@ describe("environment-image-build-forbid (stack)", () => {
         },
         {
             it: "rejects our ContainerImage component in an environment stack",
-            type: "immutable:index:ContainerImage",
+            type: "immutable-infra:index:ContainerImage",
             stack: "staging",
-            expect: ["immutable:index:ContainerImage"],
+            expect: ["immutable-infra:index:ContainerImage"],
         },
         {
             it: "accepts an image build in the build stack",

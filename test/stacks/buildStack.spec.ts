@@ -31,9 +31,9 @@ describe("the build stack (stacks/Pulumi.build.yaml)", () => {
     it("creates one immutable registry per cloud", () => {
         const types = synth.resources.map((r) => r.type);
         for (const t of [
-            "immutable:index:AwsImageRegistry",
-            "immutable:index:GcpImageRegistry",
-            "immutable:index:AzureImageRegistry",
+            "immutable-infra:index:AwsImageRegistry",
+            "immutable-infra:index:GcpImageRegistry",
+            "immutable-infra:index:AzureImageRegistry",
         ]) {
             assert.equal(types.filter((x) => x === t).length, 1, t);
         }

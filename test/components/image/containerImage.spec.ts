@@ -74,7 +74,7 @@ describe("ContainerImage", () => {
         const { synth } = await build({}, "payments");
         const [image] = builds(synth);
         assert.equal(image.name, "payments-build");
-        assert.equal(image.parent, "urn:pulumi:spec::immutable::immutable:index:ContainerImage::payments");
+        assert.equal(image.parent, "urn:pulumi:spec::immutable::immutable-infra:index:ContainerImage::payments");
     });
 
     it("passes build secrets as BuildKit secrets (secret values), never as build args", async () => {

@@ -10,7 +10,11 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 async function main(): Promise<void> {
     const components = getPulumiComponents(require(path.join(ROOT, "components", "index")));
-    const provider = new ComponentProvider({ components, dirname: ROOT, name: "immutable" });
+    // The name as Pulumi's run-plugin derives it from package.json (scope -> namespace, other characters -> "-").
+    const pkg = require(path.join(ROOT, "package.json")) as { name: string };
+    const [, scope, bare] = /^(?:@([^/]+)\/)?(.+)$/.exec(pkg.name)!;
+    const name = bare.replace(/[^-a-zA-Z0-9_]/g, "-");
+    const provider = new ComponentProvider({ components, dirname: ROOT, name, namespace: scope });
     const schema = JSON.parse(await provider.getSchema()); // the analyzer throws on any unsupported type
     process.stdout.write(JSON.stringify({ components: components.map((c) => c.name), schema }));
 }
