@@ -1,7 +1,7 @@
 /**
  * Every rule of the pack, importable without constructing the pack (constructing a PolicyPack starts the
- * analyzer's gRPC server). The command line reads CATALOG for SARIF rule entries and the fix column; the
- * README table is generated from the same fields.
+ * analyzer's gRPC server). The command line reads CATALOG for SARIF rule entries and the fix column; the rule
+ * table of docs/policies.md is generated from the same fields (scripts/docs.ts, `npm run docs`).
  */
 import { adminIngressForbid } from "./rules/adminIngressForbid";
 import { bootInstallForbid } from "./rules/bootInstallForbid";
@@ -15,6 +15,7 @@ import { goldenImageRequire } from "./rules/goldenImageRequire";
 import { imageDigestDriftForbid } from "./rules/imageDigestDriftForbid";
 import { imageDigestRequire } from "./rules/imageDigestRequire";
 import { imdsv2Require } from "./rules/imdsv2Require";
+import { inPlaceChangeForbid } from "./rules/inPlaceChangeForbid";
 import { instanceLifetimeRequire } from "./rules/instanceLifetimeRequire";
 import { instanceStateForbid } from "./rules/instanceStateForbid";
 import { keyPairForbid } from "./rules/keyPairForbid";
@@ -25,6 +26,7 @@ import { projectSshKeysForbid } from "./rules/projectSshKeysForbid";
 import { registryTagImmutabilityRequire } from "./rules/registryTagImmutabilityRequire";
 import { rollingReplacementRequire } from "./rules/rollingReplacementRequire";
 import { serialPortForbid } from "./rules/serialPortForbid";
+import { REMEDIATIONS } from "./remediations/index";
 import type { EnforcementLevel, Family, MigrationStage, Rule } from "./rule";
 
 /** The name of the pack. */
@@ -40,6 +42,7 @@ export const RULES: readonly Rule[] = [
     serialPortForbid,
     passwordAuthForbid,
     ecsExecForbid,
+    inPlaceChangeForbid,
     imageDigestRequire,
     registryTagImmutabilityRequire,
     goldenImageRequire,
@@ -68,6 +71,8 @@ export interface RuleInfo {
     enforcementLevel: EnforcementLevel;
     /** The migration step the rule's findings block. */
     stage: MigrationStage;
+    /** What the rule's remediation sets at the "remediate" level (policy/remediations/); undefined: never remediates. */
+    remediates?: string;
     resourceTypes: readonly string[];
     /** Config properties and their defaults. */
     config: Record<string, unknown>;
@@ -83,6 +88,7 @@ export const CATALOG: readonly RuleInfo[] = RULES.map((r) => ({
     fix: r.fix,
     enforcementLevel: r.enforcementLevel,
     stage: r.stage,
+    remediates: REMEDIATIONS.get(r.name)?.sets,
     resourceTypes: r.resourceTypes,
     config: { ...r.defaults },
 }));

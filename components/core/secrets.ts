@@ -31,6 +31,10 @@ export const SECRET_VALUES: readonly SecretShape[] = [
     { what: "an Azure shared access signature", re: /SharedAccessSignature=|[?&]sig=[A-Za-z0-9%+/=]{20,}/ },
     { what: "a JSON web token", re: /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/ },
     { what: "a password in a URL", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:(?![$%{])[^\s@/]+@/i },
+    { what: "a password in a connection string", re: /(^|;)\s*(password|pwd)\s*=\s*(?![$%{])[^;\s]{3,}/i },
+    { what: "a Stripe secret key", re: /\b[sr]k_live_[0-9A-Za-z]{16,}\b/ },
+    { what: "a GitLab token", re: /\bglpat-[0-9A-Za-z_-]{20,}\b/ },
+    { what: "a SendGrid API key", re: /\bSG\.[0-9A-Za-z_-]{16,}\.[0-9A-Za-z_-]{16,}\b/ },
 ];
 
 /** Values that are references to a secret store, or placeholders, not secrets. */

@@ -1,114 +1,405 @@
 /**
- * Instance access, one shape for the ways into a running instance: AWS key pairs and the instance metadata
- * service, GCP metadata (`ssh-keys`, `block-project-ssh-keys`, `serial-port-enable`, `enable-oslogin`) on
- * instances, templates, project metadata and single project metadata items, Azure password authentication,
- * and ECS Exec. A field is undefined when the resource type has no such setting.
+ * Instance access, one shape for the ways into a running instance: AWS key pairs (instances, spot requests,
+ * launch templates and configurations, spot fleets, Lightsail) and the instance metadata service, GCP metadata
+ * (`ssh-keys`, `block-project-ssh-keys`, `serial-port-enable`, `enable-oslogin`) on instances (standalone, from
+ * a template or a machine image), templates, per-instance configs, zone instance settings, project metadata and
+ * single project metadata items, Azure logins by OS (Linux password authentication, Windows WinRM listeners) on
+ * VMs, scale sets and scale-set VMs, and ECS Exec. A field is undefined when the resource type has no such
+ * setting; a field the pack cannot read is in `unreadable`, its `aspect` naming the setting.
  */
-import { T } from "./types";
-import { isOneOf, memoByProps, record, str, truthy } from "./values";
+import {
+    AWS_INSTANCE_TYPES,
+    AZURE_VM_TYPES,
+    GCP_INSTANCE_TYPES,
+    GCP_TEMPLATE_TYPES,
+    RESOURCE_TYPE as RT,
+} from "./types";
+import type { Unreadable } from "./unreadable";
+import { bool, isOneOf, list, memoByProps, metadataBool, record, str } from "./values";
 
 /** GCP metadata keys that carry SSH keys (`sshKeys` is the legacy name). */
 export const GCP_SSH_KEY_KEYS = ["ssh-keys", "sshKeys"];
 
+/** The GCP metadata keys the access rules read. */
+export const GCP_ACCESS_KEYS = [...GCP_SSH_KEY_KEYS, "block-project-ssh-keys", "serial-port-enable", "enable-oslogin"];
+
+/** The operating system of an Azure VM, as far as its inputs say. */
+export enum VmOs {
+    Linux = "linux",
+    Windows = "windows",
+    /** Neither linuxConfiguration, windowsConfiguration, an osType nor a Windows image. */
+    Unknown = "unknown",
+}
+
 /** What a resource says about access to its instances. */
 export interface InstanceAccess {
-    /** AWS: the key pair name an instance or launch template installs (or the KeyPair resource's name). */
+    /** AWS: the key pair an instance, template or spot fleet installs (or the KeyPair resource's name). */
     keyPair?: string;
-    /** AWS: whether IMDSv2 session tokens are required (or the endpoint is disabled). */
+    /** Where the key pair is set, for messages (`keyName`, `launchSpecifications[0].keyName`). */
+    keyPairField?: string;
+    /** AWS: whether IMDSv2 session tokens are required (or the endpoint is disabled); undefined: not judged here. */
     imdsTokensRequired?: boolean;
-    /** GCP: the metadata entries the resource sets (a ProjectMetadataItem gives its one key). */
+    /** Why IMDSv1 stays reachable, for messages. */
+    imdsWhy?: string;
+    /** GCP: the metadata entries the resource sets, as text (a ProjectMetadataItem gives its one key). */
     metadata?: Record<string, string>;
+    /** GCP: where the metadata map is in the inputs (`metadata`, `metadata.items`; "" for a metadata item's `value`). */
+    metadataPath?: string;
     /** GCP: true for project-wide metadata (ProjectMetadata, ProjectMetadataItem). */
     projectWide?: boolean;
-    /** Azure: true when a Linux VM or scale set accepts passwords over SSH. */
-    passwordAuthentication?: boolean;
+    /** GCP: true for zone-wide defaults (InstanceSettings). */
+    zoneWide?: boolean;
+    /** GCP: true when an instance takes its metadata from its template or machine image (judged there). */
+    inheritsMetadata?: boolean;
+    /** GCP: true for the instance and template types that accept project-wide keys unless they block them. */
+    acceptsProjectKeys?: boolean;
+    /** Azure: the VM's operating system. */
+    os?: VmOs;
+    /** Azure Linux: why password authentication is on; undefined when it is off (or on Windows). */
+    passwordLogin?: string;
+    /** Azure Windows: the WinRM listeners the VM opens (`Http`, `Https`). */
+    winRmListeners?: string[];
     /** ECS: whether ECS Exec (a shell into running containers) is enabled. */
     execEnabled?: boolean;
+    /**
+     * Fields the pack cannot read; `aspect` is `keyPair`, `imds`, `metadata` (the whole map), `metadata:<key>`,
+     * `password` or `exec`.
+     */
+    unreadable: Unreadable[];
 }
 
 /** The resource types this normalizer reads. */
 export const ACCESS_TYPES: readonly string[] = [
-    T.awsInstance,
-    T.awsLaunchTemplate,
-    T.awsKeyPair,
-    T.gcpInstance,
-    T.gcpInstanceTemplate,
-    T.gcpRegionInstanceTemplate,
-    T.gcpProjectMetadata,
-    T.gcpProjectMetadataItem,
-    T.azureVm,
-    T.azureVmss,
-    T.awsEcsService,
+    ...AWS_INSTANCE_TYPES,
+    RT.awsLaunchTemplate,
+    RT.awsLaunchConfiguration,
+    RT.awsSpotFleetRequest,
+    RT.awsKeyPair,
+    RT.awsLightsailInstance,
+    RT.awsLightsailKeyPair,
+    ...GCP_INSTANCE_TYPES,
+    ...GCP_TEMPLATE_TYPES,
+    RT.gcpPerInstanceConfig,
+    RT.gcpRegionPerInstanceConfig,
+    RT.gcpInstanceSettings,
+    RT.gcpProjectMetadata,
+    RT.gcpProjectMetadataItem,
+    ...AZURE_VM_TYPES,
+    RT.awsEcsService,
 ];
 
-function metadataOf(value: unknown): Record<string, string> {
+/** GCP metadata as text; a judged key with a value that is not text is unreadable. */
+function metadataOf(value: unknown, field: string, unreadable: Unreadable[]): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(record(value) ?? {})) {
-        out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    if (value === undefined || value === null) {
+        return out;
+    }
+    const r = record(value);
+    if (!r) {
+        unreadable.push({ field, raw: value, why: "not a map of metadata keys to text", aspect: "metadata" });
+        return out;
+    }
+    for (const [k, v] of Object.entries(r)) {
+        const s = str(v) ?? (typeof v === "boolean" ? String(v) : undefined);
+        if (s !== undefined) {
+            out[k] = s;
+        } else if (GCP_ACCESS_KEYS.includes(k) && v !== null && v !== undefined) {
+            unreadable.push({ field: `${field}.${k}`, raw: v, why: "not text", aspect: `metadata:${k}` });
+        }
     }
     return out;
 }
 
-function imdsRequired(options: unknown): boolean {
+/** IMDS of one metadataOptions block: required, or why not. */
+function imds(options: unknown, field: string, unreadable: Unreadable[]): { required: boolean; why?: string } {
+    if (options === undefined || options === null) {
+        return {
+            required: false,
+            why: `${field}.httpTokens is not "required" (${field} is not set): IMDSv1 is reachable`,
+        };
+    }
     const o = record(options);
-    return isOneOf(o?.httpTokens, "required") || isOneOf(o?.httpEndpoint, "disabled");
+    if (!o) {
+        unreadable.push({ field, raw: options, why: "not a metadataOptions object", aspect: "imds" });
+        return { required: false };
+    }
+    if (isOneOf(o.httpEndpoint, "disabled")) {
+        return { required: true };
+    }
+    if (o.httpEndpoint !== undefined && o.httpEndpoint !== null && !isOneOf(o.httpEndpoint, "enabled")) {
+        unreadable.push({
+            field: `${field}.httpEndpoint`,
+            raw: o.httpEndpoint,
+            why: 'not "enabled" or "disabled"',
+            aspect: "imds",
+        });
+        return { required: false };
+    }
+    if (isOneOf(o.httpTokens, "required")) {
+        return { required: true };
+    }
+    if (o.httpTokens === undefined || o.httpTokens === null || isOneOf(o.httpTokens, "optional")) {
+        return { required: false, why: `${field}.httpTokens is not "required": IMDSv1 is reachable` };
+    }
+    unreadable.push({
+        field: `${field}.httpTokens`,
+        raw: o.httpTokens,
+        why: 'not "required" or "optional"',
+        aspect: "imds",
+    });
+    return { required: false };
 }
 
-/** Azure Linux password authentication, from an osProfile. */
-function azurePasswordAuth(osProfile: unknown): boolean | undefined {
-    const os = record(osProfile);
-    if (!os || record(os.windowsConfiguration)) {
-        return undefined; // no OS profile (specialized disk) or Windows (a password is mandatory there)
+function keyName(value: unknown, field: string, unreadable: Unreadable[]): string | undefined {
+    if (value === undefined || value === null || value === "") {
+        return undefined;
     }
-    const linux = record(os.linuxConfiguration);
-    if (linux?.disablePasswordAuthentication === true) {
-        return false;
+    const s = str(value);
+    if (s === undefined) {
+        unreadable.push({ field, raw: value, why: "not a key pair name", aspect: "keyPair" });
     }
-    return linux !== undefined || str(os.adminPassword) !== undefined;
+    return s || undefined;
+}
+
+/** The OS of an Azure VM profile (osProfile + storageProfile). */
+export function azureOs(osProfile: Record<string, any> | undefined, storageProfile: unknown): VmOs {
+    if (record(osProfile?.windowsConfiguration)) {
+        return VmOs.Windows;
+    }
+    if (record(osProfile?.linuxConfiguration)) {
+        return VmOs.Linux;
+    }
+    const storage = record(storageProfile);
+    const osType = record(storage?.osDisk)?.osType;
+    if (isOneOf(osType, "Windows")) {
+        return VmOs.Windows;
+    }
+    if (isOneOf(osType, "Linux")) {
+        return VmOs.Linux;
+    }
+    const image = record(storage?.imageReference);
+    if (/windows/i.test(`${str(image?.publisher) ?? ""} ${str(image?.offer) ?? ""}`)) {
+        return VmOs.Windows;
+    }
+    return VmOs.Unknown;
+}
+
+/** Azure logins of one VM profile. */
+function azureAccess(profile: Record<string, any> | undefined, prefix: string): InstanceAccess {
+    const unreadable: Unreadable[] = [];
+    const osProfile = record(profile?.osProfile);
+    if (!osProfile && profile?.osProfile !== undefined && profile?.osProfile !== null) {
+        unreadable.push({
+            field: `${prefix}osProfile`,
+            raw: profile.osProfile,
+            why: "not an OS profile object",
+            aspect: "password",
+        });
+        return { unreadable };
+    }
+    if (!osProfile) {
+        return { unreadable }; // no OS profile: a specialized disk keeps its own logins
+    }
+    const os = azureOs(osProfile, profile?.storageProfile);
+    const p = `${prefix}osProfile`;
+    if (os === VmOs.Windows) {
+        const winrm = record(record(osProfile.windowsConfiguration)?.winRM);
+        const listeners = list(winrm?.listeners).map((l) => str(record(l)?.protocol) ?? "(listener)");
+        return { os, winRmListeners: listeners, unreadable };
+    }
+    const linux = record(osProfile.linuxConfiguration);
+    if (!linux) {
+        return {
+            os,
+            passwordLogin:
+                os === VmOs.Linux
+                    ? `${p}.linuxConfiguration is not set: password authentication is on by default`
+                    : `${p} sets neither linuxConfiguration nor windowsConfiguration: on Linux, password authentication is on by default`,
+            unreadable,
+        };
+    }
+    const disabled = linux.disablePasswordAuthentication;
+    const b = bool(disabled);
+    if (b === true) {
+        return { os, unreadable };
+    }
+    if (disabled !== undefined && disabled !== null && b === undefined) {
+        unreadable.push({
+            field: `${p}.linuxConfiguration.disablePasswordAuthentication`,
+            raw: disabled,
+            why: "not a boolean",
+            aspect: "password",
+        });
+        return { os, unreadable };
+    }
+    return {
+        os,
+        passwordLogin: `password authentication is enabled (${p}.linuxConfiguration.disablePasswordAuthentication is not true)`,
+        unreadable,
+    };
 }
 
 /** The access shape of a resource. */
 export const instanceAccess = memoByProps(instanceAccessOf);
 
+function awsInstanceAccess(type: string, props: Record<string, any>, unreadable: Unreadable[]): InstanceAccess {
+    // An instance launched from a template without its own metadataOptions inherits the template's (judged there).
+    const inherits =
+        AWS_INSTANCE_TYPES.includes(type) &&
+        record(props.launchTemplate) !== undefined &&
+        (props.metadataOptions === undefined || props.metadataOptions === null);
+    const m = inherits ? undefined : imds(props.metadataOptions, "metadataOptions", unreadable);
+    return {
+        keyPair: keyName(props.keyName, "keyName", unreadable),
+        keyPairField: "keyName",
+        imdsTokensRequired: m?.required,
+        imdsWhy: m?.why,
+        unreadable,
+    };
+}
+
+function spotFleetAccess(props: Record<string, any>, unreadable: Unreadable[]): InstanceAccess {
+    const specs = list(props.launchSpecifications);
+    let keyPair: string | undefined;
+    let keyPairField: string | undefined;
+    specs.forEach((s, i) => {
+        const k = keyName(record(s)?.keyName, `launchSpecifications[${i}].keyName`, unreadable);
+        if (k && !keyPair) {
+            keyPair = k;
+            keyPairField = `launchSpecifications[${i}].keyName`;
+        }
+    });
+    return {
+        keyPair,
+        keyPairField,
+        // Launch specifications have no metadataOptions: only launch templates can require session tokens.
+        imdsTokensRequired: specs.length > 0 ? false : undefined,
+        imdsWhy:
+            specs.length > 0
+                ? "launchSpecifications cannot require IMDSv2 session tokens: use launchTemplateConfigs with a launch template that does"
+                : undefined,
+        unreadable,
+    };
+}
+
+function gcpAccess(type: string, props: Record<string, any>, unreadable: Unreadable[]): InstanceAccess {
+    const fromSource = type === RT.gcpInstanceFromTemplate || type === RT.gcpInstanceFromMachineImage;
+    if (fromSource && (props.metadata === undefined || props.metadata === null)) {
+        return { metadata: {}, inheritsMetadata: true, projectWide: false, unreadable };
+    }
+    return {
+        metadata: metadataOf(props.metadata, "metadata", unreadable),
+        metadataPath: "metadata",
+        projectWide: false,
+        acceptsProjectKeys: true,
+        unreadable,
+    };
+}
+
 function instanceAccessOf(type: string, props: Record<string, any>): InstanceAccess {
+    const unreadable: Unreadable[] = [];
     switch (type) {
-        case T.awsInstance:
-        case T.awsLaunchTemplate: {
-            // An instance launched from a template without its own metadataOptions inherits the template's
-            // (judged on the template).
-            const inherits =
-                type === T.awsInstance &&
-                record(props.launchTemplate) !== undefined &&
-                record(props.metadataOptions) === undefined;
+        case RT.awsInstance:
+        case RT.awsSpotInstanceRequest:
+        case RT.awsLaunchTemplate:
+        case RT.awsLaunchConfiguration:
+            return awsInstanceAccess(type, props, unreadable);
+        case RT.awsSpotFleetRequest:
+            return spotFleetAccess(props, unreadable);
+        case RT.awsKeyPair:
+            return { keyPair: str(props.keyName) ?? str(props.keyNamePrefix) ?? "(key pair)", unreadable };
+        case RT.awsLightsailKeyPair:
+            return { keyPair: str(props.name) ?? str(props.namePrefix) ?? "(key pair)", unreadable };
+        case RT.awsLightsailInstance:
             return {
-                keyPair: str(props.keyName) || undefined,
-                imdsTokensRequired: inherits ? undefined : imdsRequired(props.metadataOptions),
+                keyPair: keyName(props.keyPairName, "keyPairName", unreadable) ?? "(the region's default key pair)",
+                keyPairField: "keyPairName",
+                unreadable,
+            };
+        case RT.gcpInstance:
+        case RT.gcpInstanceFromTemplate:
+        case RT.gcpInstanceFromMachineImage:
+        case RT.gcpInstanceTemplate:
+        case RT.gcpRegionInstanceTemplate:
+            return gcpAccess(type, props, unreadable);
+        case RT.gcpPerInstanceConfig:
+        case RT.gcpRegionPerInstanceConfig:
+            return {
+                metadata: metadataOf(record(props.preservedState)?.metadata, "preservedState.metadata", unreadable),
+                metadataPath: "preservedState.metadata",
+                projectWide: false,
+                unreadable,
+            };
+        case RT.gcpInstanceSettings:
+            return {
+                metadata: metadataOf(record(props.metadata)?.items, "metadata.items", unreadable),
+                metadataPath: "metadata.items",
+                zoneWide: true,
+                unreadable,
+            };
+        case RT.gcpProjectMetadata:
+            return {
+                metadata: metadataOf(props.metadata, "metadata", unreadable),
+                metadataPath: "metadata",
+                projectWide: true,
+                unreadable,
+            };
+        case RT.gcpProjectMetadataItem: {
+            const key = str(props.key);
+            if (key === undefined) {
+                unreadable.push({ field: "key", raw: props.key, why: "not a metadata key", aspect: "metadata" });
+            }
+            const value = str(props.value);
+            if (key !== undefined && GCP_ACCESS_KEYS.includes(key) && value === undefined && props.value != null) {
+                unreadable.push({ field: "value", raw: props.value, why: "not text", aspect: `metadata:${key}` });
+            }
+            return {
+                metadata: key === undefined ? {} : { [key]: value ?? "" },
+                metadataPath: "",
+                projectWide: true,
+                unreadable,
             };
         }
-        case T.awsKeyPair:
-            return { keyPair: str(props.keyName) ?? "(key pair)" };
-        case T.gcpInstance:
-        case T.gcpInstanceTemplate:
-        case T.gcpRegionInstanceTemplate:
-            return { metadata: metadataOf(props.metadata), projectWide: false };
-        case T.gcpProjectMetadata:
-            return { metadata: metadataOf(props.metadata), projectWide: true };
-        case T.gcpProjectMetadataItem: {
-            const key = str(props.key);
-            return { metadata: key === undefined ? {} : { [key]: str(props.value) ?? "" }, projectWide: true };
+        case RT.azureVm:
+        case RT.azureVmssVm:
+            return azureAccess(props, "");
+        case RT.azureVmss:
+            return azureAccess(record(props.virtualMachineProfile), "virtualMachineProfile.");
+        case RT.awsEcsService: {
+            const v = props.enableExecuteCommand;
+            const b = bool(v);
+            if (v !== undefined && v !== null && b === undefined) {
+                unreadable.push({ field: "enableExecuteCommand", raw: v, why: "not a boolean", aspect: "exec" });
+            }
+            return { execEnabled: b === true, unreadable };
         }
-        case T.azureVm:
-            return { passwordAuthentication: azurePasswordAuth(props.osProfile) };
-        case T.azureVmss:
-            return { passwordAuthentication: azurePasswordAuth(record(props.virtualMachineProfile)?.osProfile) };
-        case T.awsEcsService:
-            return { execEnabled: truthy(props.enableExecuteCommand) };
         default:
-            return {};
+            return { unreadable };
     }
 }
 
 /** The GCP metadata keys that carry SSH keys, among `metadata`. */
 export function sshKeyEntries(metadata: Record<string, string>): string[] {
     return Object.keys(metadata).filter((k) => GCP_SSH_KEY_KEYS.includes(k) && metadata[k].trim().length > 0);
+}
+
+/** A GCP metadata boolean of the shape: its value, or an unreadable entry when it is set to something else. */
+export function metadataFlag(access: InstanceAccess, key: string): { value?: boolean; unreadable?: Unreadable } {
+    const raw = access.metadata?.[key];
+    if (raw === undefined) {
+        return {};
+    }
+    const value = metadataBool(raw);
+    if (value === undefined) {
+        const field = access.metadataPath === "" ? "value" : `${access.metadataPath ?? "metadata"}.${key}`;
+        return {
+            unreadable: {
+                field,
+                raw,
+                why: "not a boolean the guest reads (TRUE/FALSE, 1/0)",
+                aspect: `metadata:${key}`,
+            },
+        };
+    }
+    return { value };
 }

@@ -1,117 +1,326 @@
 /**
- * Boot scripts, one shape for what runs when an instance starts: AWS user data (plain `userData`,
- * `userDataBase64`, launch template `userData` which the API wants in base64), GCP `metadataStartupScript`
- * and the `startup-script` / `user-data` metadata keys, Azure `customData` and `userData` (base64) on VMs
- * and scale sets. Base64 is decoded where the API wants it; binary (gzip) content is left as it is.
+ * Boot scripts, one shape for what runs when an instance starts: AWS user data (instances, spot requests and
+ * fleets, launch templates and configurations, Lightsail), GCP startup scripts (`metadataStartupScript`,
+ * the `startup-script`, Windows and sysprep script keys, cloud-init `user-data`, and the remote
+ * `*-script-url` keys) on instances, templates, per-instance configs, zone settings and project metadata,
+ * Azure custom data and user data (VMs, scale sets, scale-set VMs) and Custom Script extensions. Each field is
+ * decoded as the guest decodes it (script/decode.ts), then read by language: shell (script/shell.ts, a real
+ * shell parser), cloud-config (script/cloudConfig.ts), PowerShell and cmd (script/powershell.ts).
  */
-import { T, VM_TYPES } from "./types";
-import { decodeBase64, memoByProps, record, str } from "./values";
+import { analyzeCloudConfig } from "./script/cloudConfig";
+import { ActionKind, type BootInstall } from "./script/commands";
+import { decodeUserData, ScriptLanguage, type ScriptDocument } from "./script/decode";
+import { analyzeWindowsScript } from "./script/powershell";
+import { analyzeShell } from "./script/shell";
+import { azureOs, VmOs } from "./access";
+import {
+    AWS_INSTANCE_TYPES,
+    AZURE_VM_TYPES,
+    GCP_INSTANCE_TYPES,
+    GCP_TEMPLATE_TYPES,
+    RESOURCE_TYPE as RT,
+    VM_TYPES,
+} from "./types";
+import type { Unreadable } from "./unreadable";
+import { isOneOf, list, memoByProps, record, str } from "./values";
 
-/** One boot script, decoded. */
+export { ActionKind, type BootInstall };
+
+/** One boot script field, decoded. */
 export interface BootScript {
     /** Where it was found: `userData`, `metadata.startup-script`. */
     path: string;
+    /** The decoded text of every document in the field (what secrets are searched in). */
     text: string;
+    /** The field's documents by language (MIME parts, EC2Launch blocks...). */
+    documents: ScriptDocument[];
+    /** Parts of the field the pack cannot read. */
+    unreadable: Unreadable[];
+    /** Remote scripts the field names rather than holds (GCP `startup-script-url`, extension fileUris). */
+    remote: BootInstall[];
 }
 
+/** The Azure extensions that run scripts: Custom Script for Linux and for Windows. */
+export const AZURE_EXTENSION_TYPES: readonly string[] = [
+    RT.azureVmExtension,
+    RT.azureVmssExtension,
+    RT.azureVmssVmExtension,
+];
+
 /** The resource types this normalizer reads. */
-export const BOOT_TYPES: readonly string[] = VM_TYPES;
+export const BOOT_TYPES: readonly string[] = [
+    ...VM_TYPES,
+    RT.awsLightsailInstance,
+    RT.gcpPerInstanceConfig,
+    RT.gcpRegionPerInstanceConfig,
+    RT.gcpInstanceSettings,
+    RT.gcpProjectMetadata,
+    RT.gcpProjectMetadataItem,
+    ...AZURE_EXTENSION_TYPES,
+];
 
-/** GCP metadata keys that the guest runs or hands to cloud-init at boot. */
-const GCP_BOOT_KEY =
-    /^(startup-script|windows-startup-script-(ps1|cmd|bat)|sysprep-specialize-script-(ps1|cmd|bat)|user-data)$/;
+/** GCP metadata keys the guest runs (or hands to cloud-init) at boot, with their language. */
+const GCP_BOOT_KEYS: Record<string, ScriptLanguage | undefined> = {
+    "startup-script": undefined,
+    "user-data": undefined,
+    "windows-startup-script-ps1": ScriptLanguage.PowerShell,
+    "windows-startup-script-cmd": ScriptLanguage.Cmd,
+    "windows-startup-script-bat": ScriptLanguage.Cmd,
+    "sysprep-specialize-script-ps1": ScriptLanguage.PowerShell,
+    "sysprep-specialize-script-cmd": ScriptLanguage.Cmd,
+    "sysprep-specialize-script-bat": ScriptLanguage.Cmd,
+};
+/** GCP metadata keys naming a script the guest downloads and runs at boot. */
+const GCP_REMOTE_KEYS = /^(startup-script-url|windows-startup-script-url|sysprep-specialize-script-url)$/;
 
-function add(out: BootScript[], path: string, value: unknown, base64: boolean): void {
-    const text = str(value);
-    if (text !== undefined && text.length > 0) {
-        out.push({ path, text: base64 ? decodeBase64(text) : text });
+class Collector {
+    readonly out: BootScript[] = [];
+
+    add(path: string, value: unknown, base64: boolean, hint?: ScriptLanguage): void {
+        if (value === undefined || value === null || value === "") {
+            return;
+        }
+        const text = str(value);
+        if (text === undefined) {
+            this.out.push({
+                path,
+                text: "",
+                documents: [],
+                remote: [],
+                unreadable: [{ field: path, raw: value, why: "not text" }],
+            });
+            return;
+        }
+        const decoded = decodeUserData(text, base64, path, hint);
+        this.out.push({
+            path,
+            text: decoded.documents.map((d) => d.text).join("\n") || text,
+            documents: decoded.documents,
+            remote: [],
+            unreadable: decoded.unreadable.map((u) => ({ field: u.where, raw: text, why: u.why })),
+        });
+    }
+
+    unreadable(path: string, raw: unknown, why: string): void {
+        this.out.push({ path, text: "", documents: [], remote: [], unreadable: [{ field: path, raw, why }] });
+    }
+
+    remote(path: string, value: unknown): void {
+        const url = str(value);
+        if (url === undefined || url.trim() === "") {
+            if (value !== undefined && value !== null) {
+                this.out.push({
+                    path,
+                    text: "",
+                    documents: [],
+                    remote: [],
+                    unreadable: [{ field: path, raw: value, why: "not text" }],
+                });
+            }
+            return;
+        }
+        this.out.push({
+            path,
+            text: "",
+            documents: [],
+            unreadable: [],
+            remote: [{ kind: ActionKind.RemoteStartupScript, command: `${path}: ${url}`.slice(0, 80) }],
+        });
+    }
+
+    metadata(prefix: string, metadata: unknown): void {
+        if (metadata !== undefined && metadata !== null && !record(metadata)) {
+            this.unreadable(prefix, metadata, "not a map of metadata keys to text");
+            return;
+        }
+        for (const [k, v] of Object.entries(record(metadata) ?? {})) {
+            if (k in GCP_BOOT_KEYS) {
+                this.add(`${prefix}.${k}`, v, false, GCP_BOOT_KEYS[k]);
+            } else if (GCP_REMOTE_KEYS.test(k)) {
+                this.remote(`${prefix}.${k}`, v);
+            }
+        }
+    }
+
+    /** A Custom Script extension's settings: commandToExecute, script (base64, maybe gzip), fileUris. */
+    extension(prefix: string, ext: Record<string, any> | undefined): void {
+        if (!ext) {
+            return;
+        }
+        if (ext.type !== undefined && ext.type !== null && str(ext.type) === undefined) {
+            this.unreadable(`${prefix}type`, ext.type, "not an extension type");
+            return;
+        }
+        const type = str(ext.type);
+        if (!/^customscript(extension)?$/i.test(type ?? "")) {
+            return;
+        }
+        const windows = /^customscriptextension$/i.test(type ?? "") || isOneOf(ext.publisher, "Microsoft.Compute");
+        if (ext.settings !== undefined && ext.settings !== null && !record(ext.settings)) {
+            this.unreadable(`${prefix}settings`, ext.settings, "not a settings object");
+            return;
+        }
+        const settings = record(ext.settings) ?? {};
+        const command = str(settings.commandToExecute);
+        this.add(
+            `${prefix}settings.commandToExecute`,
+            settings.commandToExecute,
+            false,
+            windows ? ScriptLanguage.Cmd : undefined,
+        );
+        this.add(`${prefix}settings.script`, settings.script, true);
+        list(settings.fileUris).forEach((u, i) => {
+            const url = str(u) ?? "";
+            const base =
+                url
+                    .replace(/[?#].*$/, "")
+                    .split("/")
+                    .pop() ?? "";
+            if ((base && command?.includes(base)) || /\.(sh|ps1|py|bat|cmd)$/i.test(base)) {
+                this.remote(`${prefix}settings.fileUris[${i}]`, url);
+            }
+        });
     }
 }
 
-/** The boot scripts of a resource (empty for other types). */
+/** The boot scripts of a resource, decoded (empty for other types). */
 export const bootScripts = memoByProps(bootScriptsOf);
 
 function bootScriptsOf(type: string, props: Record<string, any>): BootScript[] {
-    const out: BootScript[] = [];
-    switch (type) {
-        case T.awsInstance:
-            add(out, "userData", props.userData, false);
-            add(out, "userDataBase64", props.userDataBase64, true);
-            break;
-        case T.awsLaunchTemplate:
-            add(out, "userData", props.userData, true);
-            break;
-        case T.gcpInstance:
-        case T.gcpInstanceTemplate:
-        case T.gcpRegionInstanceTemplate: {
-            add(out, "metadataStartupScript", props.metadataStartupScript, false);
-            for (const [k, v] of Object.entries(record(props.metadata) ?? {})) {
-                if (GCP_BOOT_KEY.test(k)) {
-                    add(out, `metadata.${k}`, v, false);
+    const c = new Collector();
+    if (AWS_INSTANCE_TYPES.includes(type) || type === RT.awsLaunchConfiguration) {
+        c.add("userData", props.userData, false);
+        c.add("userDataBase64", props.userDataBase64, true);
+    } else if (GCP_INSTANCE_TYPES.includes(type) || GCP_TEMPLATE_TYPES.includes(type)) {
+        c.add("metadataStartupScript", props.metadataStartupScript, false);
+        c.metadata("metadata", props.metadata);
+    } else if (AZURE_VM_TYPES.includes(type)) {
+        const vmss = type === RT.azureVmss;
+        const profile = vmss ? record(props.virtualMachineProfile) : props;
+        const prefix = vmss ? "virtualMachineProfile." : "";
+        const os = azureOs(record(profile?.osProfile), profile?.storageProfile);
+        const hint = os === VmOs.Windows ? ScriptLanguage.PowerShell : undefined;
+        c.add(`${prefix}osProfile.customData`, record(profile?.osProfile)?.customData, true, hint);
+        c.add(`${prefix}userData`, profile?.userData, true, hint);
+        list(record(profile?.extensionProfile)?.extensions).forEach((e, i) =>
+            c.extension(`${prefix}extensionProfile.extensions[${i}].`, record(e)),
+        );
+    } else {
+        switch (type) {
+            case RT.awsLaunchTemplate:
+                c.add("userData", props.userData, true);
+                break;
+            case RT.awsSpotFleetRequest:
+                list(props.launchSpecifications).forEach((s, i) =>
+                    c.add(`launchSpecifications[${i}].userData`, record(s)?.userData, false),
+                );
+                break;
+            case RT.awsLightsailInstance:
+                c.add("userData", props.userData, false);
+                break;
+            case RT.gcpPerInstanceConfig:
+            case RT.gcpRegionPerInstanceConfig:
+                c.metadata("preservedState.metadata", record(props.preservedState)?.metadata);
+                break;
+            case RT.gcpInstanceSettings:
+                c.metadata("metadata.items", record(props.metadata)?.items);
+                break;
+            case RT.gcpProjectMetadata:
+                c.metadata("metadata", props.metadata);
+                break;
+            case RT.gcpProjectMetadataItem: {
+                const key = str(props.key);
+                if (key === undefined && props.key !== undefined && props.key !== null) {
+                    c.unreadable("key", props.key, "not a metadata key");
                 }
+                if (key !== undefined) {
+                    c.metadata("value", { [key]: props.value });
+                    c.out.forEach((s) => (s.path = `${key} (value)`));
+                }
+                break;
             }
-            break;
+            default:
+                if (AZURE_EXTENSION_TYPES.includes(type)) {
+                    c.extension("", props);
+                }
         }
-        case T.azureVm:
-            add(out, "osProfile.customData", record(props.osProfile)?.customData, true);
-            add(out, "userData", props.userData, true);
-            break;
-        case T.azureVmss: {
-            const profile = record(props.virtualMachineProfile);
-            add(out, "virtualMachineProfile.osProfile.customData", record(profile?.osProfile)?.customData, true);
-            add(out, "virtualMachineProfile.userData", profile?.userData, true);
-            break;
-        }
-        default:
-            break;
     }
-    return out;
+    return c.out;
 }
 
-/** One install or download found in a boot script. */
-export interface BootInstall {
-    /** The matched command, trimmed: `apt-get install -y nginx`. */
-    command: string;
-    /** What kind: "package install", "remote script". */
-    kind: string;
+/** What one boot script installs or runs from the network, and what of it cannot be read. */
+export interface BootFindings {
+    installs: BootInstall[];
+    unreadable: Unreadable[];
 }
 
-const INSTALLS: Array<{ kind: string; re: RegExp }> = [
-    {
-        kind: "package install",
-        re: /\b(apt-get|apt|aptitude)\s+(-\S+\s+)*(install|upgrade|dist-upgrade|full-upgrade)\b[^\n;&|]*/g,
-    },
-    {
-        kind: "package install",
-        re: /\b(yum|dnf|microdnf|tdnf)\s+(-\S+\s+)*(install|update|upgrade|groupinstall)\b[^\n;&|]*/g,
-    },
-    { kind: "package install", re: /\bapk\s+(-\S+\s+)*(add|upgrade)\b[^\n;&|]*/g },
-    { kind: "package install", re: /\bzypper\s+(-\S+\s+)*(install|in|update|up|dist-upgrade|dup)\b[^\n;&|]*/g },
-    { kind: "package install", re: /\b(pip3?|pipx|python3?\s+-m\s+pip)\s+(-\S+\s+)*install\b[^\n;&|]*/g },
-    { kind: "package install", re: /\b(npm|pnpm|yarn)\s+(-\S+\s+)*(install|i|add|ci)\b[^\n;&|]*/g },
-    { kind: "package install", re: /\b(gem|snap|choco|brew)\s+(-\S+\s+)*install\b[^\n;&|]*/g },
-    { kind: "package install", re: /\b(Install-Package|Install-Module|Install-WindowsFeature)\b[^\n;&|]*/gi },
-    { kind: "remote script", re: /\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+(-\S+\s+)*)?(ba|z|da|k)?sh\b/g },
-    { kind: "remote script", re: /\b(curl|wget)\b[^\n|;]*\|\s*(sudo\s+)?(python3?|perl|ruby|node)\b/g },
-    { kind: "remote script", re: /\b(ba)?sh\s+(-c\s+)?["']?\$\(\s*(curl|wget)\b[^\n]*/g },
-    {
-        kind: "remote script",
-        re: /\b(iex|Invoke-Expression)\b[^\n]*\b(DownloadString|Invoke-WebRequest|iwr)\b[^\n]*/gi,
-    },
-    {
-        kind: "package install",
-        re: /^\s*(packages|package_update|package_upgrade)\s*:(?!\s*(false|\[\s*\])\s*$)[^\n]*/gm,
-    },
-];
+function shellInstalls(text: string): BootInstall[] {
+    return analyzeShell(text, (ps) => analyzeWindowsScript(ps, false, shellInstalls)).installs;
+}
 
-/** The installs and remote scripts a boot script runs (cloud-config `packages:` included). */
+/** Judges one document. */
+function documentFindings(doc: ScriptDocument, raw: unknown): BootFindings {
+    switch (doc.language) {
+        case ScriptLanguage.CloudConfig: {
+            const found = analyzeCloudConfig(doc.text, shellInstalls);
+            return {
+                installs: found.installs,
+                unreadable: found.unreadable ? [{ field: doc.where, raw, why: found.unreadable }] : [],
+            };
+        }
+        case ScriptLanguage.PowerShell:
+        case ScriptLanguage.Cmd:
+            return {
+                installs: analyzeWindowsScript(doc.text, doc.language === ScriptLanguage.Cmd, shellInstalls),
+                unreadable: [],
+            };
+        case ScriptLanguage.IncludeUrl: {
+            const urls = doc.text
+                .split("\n")
+                .map((l) => l.trim())
+                .filter((l) => l && !l.startsWith("#"));
+            return {
+                installs: urls.map((u) => ({ kind: ActionKind.IncludedUrl, command: `#include ${u}`.slice(0, 80) })),
+                unreadable: [],
+            };
+        }
+        default: {
+            const found = analyzeShell(doc.text, (ps) => analyzeWindowsScript(ps, false, shellInstalls));
+            return {
+                installs: found.installs,
+                unreadable: found.unreadable ? [{ field: doc.where, raw, why: found.unreadable }] : [],
+            };
+        }
+    }
+}
+
+/** What a boot script installs, downloads and runs, or runs remotely; and what of it cannot be read. */
+export function bootFindings(script: BootScript): BootFindings {
+    const installs = [...script.remote];
+    const unreadable = [...script.unreadable];
+    for (const doc of script.documents) {
+        const found = documentFindings(doc, script.text);
+        installs.push(...found.installs);
+        unreadable.push(...found.unreadable);
+    }
+    return { installs, unreadable };
+}
+
+/** The installs and remote scripts of a script's text (user data as written: cloud-config, MIME, shell...). */
 export function findInstalls(text: string): BootInstall[] {
-    const found: BootInstall[] = [];
-    for (const { kind, re } of INSTALLS) {
-        re.lastIndex = 0;
-        for (const m of text.matchAll(re)) {
-            found.push({ kind, command: m[0].trim().replace(/\s+/g, " ").slice(0, 80) });
-        }
-    }
-    return found;
+    const decoded = decodeUserData(text, false, "script");
+    return decoded.documents.flatMap((d) => documentFindings(d, text).installs);
+}
+
+/** What a script text run on a server (a remote command) installs: shell unless it says otherwise. */
+export function scriptInstalls(text: string): BootFindings {
+    const decoded = decodeUserData(text, false, "script");
+    const found = decoded.documents.map((d) => documentFindings(d, text));
+    return {
+        installs: found.flatMap((f) => f.installs),
+        unreadable: [
+            ...decoded.unreadable.map((u) => ({ field: u.where, raw: text, why: u.why })),
+            ...found.flatMap((f) => f.unreadable),
+        ],
+    };
 }

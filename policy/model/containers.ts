@@ -1,10 +1,13 @@
 /**
- * Containers, one shape for the three container platforms: ECS task definitions (`containerDefinitions`
- * is JSON text), Cloud Run v2 services and jobs, Cloud Run v1 services, Container Apps and Container Apps
- * jobs. The shape carries what the image, runtime and secret rules judge.
+ * Containers, one shape for the container platforms: ECS task definitions (`containerDefinitions` is JSON
+ * text) and daemon task definitions (a list), AWS Batch job definitions (`containerProperties` and
+ * `ecsProperties`, JSON text), Cloud Run v2 services, jobs and worker pools, Cloud Run v1 services, Container
+ * Apps and Container Apps jobs, and Azure Container Instances groups. The shape carries what the image,
+ * runtime and secret rules judge; a field the pack cannot read is in `unreadable`.
  */
-import { T } from "./types";
-import { list, memoByProps, record, str } from "./values";
+import { RESOURCE_TYPE as RT } from "./types";
+import type { Unreadable } from "./unreadable";
+import { bool, list, memoByProps, record, str } from "./values";
 
 /** One environment variable: a literal value, or a reference to a secret store. */
 export interface EnvVar {
@@ -26,62 +29,146 @@ export interface Container {
     privileged?: boolean;
     /** ECS `user` (`root`, `0`, `1000:1000`). */
     user?: string;
-    /** True where the platform lets the spec choose the root filesystem mode / user (ECS). */
+    /** True where the platform lets the spec choose the root filesystem mode / user (ECS, Batch). */
     exposesRuntime: boolean;
+    /** Fields the pack cannot read; `aspect` is `image`, `env` or `runtime`. */
+    unreadable: Unreadable[];
 }
 
 /** The resource types this normalizer reads. */
 export const CONTAINER_TYPES: readonly string[] = [
-    T.awsEcsTaskDefinition,
-    T.gcpCloudRunV2Service,
-    T.gcpCloudRunV2Job,
-    T.gcpCloudRunService,
-    T.azureContainerApp,
-    T.azureContainerAppJob,
+    RT.awsEcsTaskDefinition,
+    RT.awsEcsDaemonTaskDefinition,
+    RT.awsBatchJobDefinition,
+    RT.gcpCloudRunV2Service,
+    RT.gcpCloudRunV2Job,
+    RT.gcpCloudRunV2WorkerPool,
+    RT.gcpCloudRunService,
+    RT.azureContainerApp,
+    RT.azureContainerAppJob,
+    RT.azureContainerGroup,
 ];
 
-/** Thrown for props the pack cannot read (ECS containerDefinitions that are not JSON). */
+/** The types whose runtime settings (root filesystem, privileged, user) the spec chooses. */
+export const RUNTIME_TYPES: readonly string[] = [
+    RT.awsEcsTaskDefinition,
+    RT.awsEcsDaemonTaskDefinition,
+    RT.awsBatchJobDefinition,
+];
+
+/** The long-running services of the blue-green components (the digest drift rule compares these). */
+export const SERVICE_CONTAINER_TYPES: readonly string[] = [
+    RT.awsEcsTaskDefinition,
+    RT.gcpCloudRunV2Service,
+    RT.gcpCloudRunV2Job,
+    RT.gcpCloudRunService,
+    RT.azureContainerApp,
+    RT.azureContainerAppJob,
+];
+
+/** Thrown for props the pack cannot read at all (ECS containerDefinitions that are not JSON). */
 export class MalformedPropsError extends Error {}
 
-function envList(value: unknown, nameKey = "name"): EnvVar[] {
+function envList(value: unknown, field: string, unreadable: Unreadable[], nameKey = "name"): EnvVar[] {
     const items = list(value);
     const out: EnvVar[] = [];
     for (let i = 0; i < items.length; i++) {
         const e = record(items[i]);
         const name = e ? str(e[nameKey]) : undefined;
-        if (e && name !== undefined) {
-            out.push({ name, value: str(e.value) });
+        if (!e || name === undefined) {
+            unreadable.push({
+                field: `${field}[${i}]`,
+                raw: items[i],
+                why: "not a {name, value} entry",
+                aspect: "env",
+            });
+            continue;
         }
+        const v = e.value;
+        if (v !== undefined && v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
+            unreadable.push({ field: `${field}[${i}].value`, raw: v, why: "not text", aspect: "env" });
+        }
+        out.push({ name, value: typeof v === "boolean" ? String(v) : str(v) });
     }
     return out;
 }
 
-function genericContainers(prefix: string, value: unknown, envKey: string, out: Container[] = []): Container[] {
+function imageOf(value: unknown, field: string, unreadable: Unreadable[]): string | undefined {
+    if (value !== undefined && value !== null && typeof value !== "string") {
+        unreadable.push({ field, raw: value, why: "not an image reference (text)", aspect: "image" });
+        return undefined;
+    }
+    return value === null ? undefined : (value as string | undefined);
+}
+
+function named(prefix: string, i: number, c: Record<string, any>): string {
+    const name = str(c.name);
+    return `${prefix}[${i}]${name ? ` (${name})` : ""}`;
+}
+
+function genericContainers(prefix: string, value: unknown, envKey: string): Container[] {
     const items = list(value);
+    const out: Container[] = [];
     for (let i = 0; i < items.length; i++) {
         const c = record(items[i]);
-        if (c) {
-            out.push({
-                path: `${prefix}[${i}]${c.name ? ` (${c.name})` : ""}`,
-                image: str(c.image),
-                env: envList(c[envKey]),
-                exposesRuntime: false,
-            });
+        const path = c ? named(prefix, i, c) : `${prefix}[${i}]`;
+        const unreadable: Unreadable[] = [];
+        if (!c) {
+            unreadable.push({ field: path, raw: items[i], why: "not a container object", aspect: "image" });
+            out.push({ path, env: [], exposesRuntime: false, unreadable });
+            continue;
         }
+        out.push({
+            path,
+            image: imageOf(c.image, `${path}.image`, unreadable),
+            env: envList(c[envKey], `${path}.${envKey}`, unreadable),
+            exposesRuntime: false,
+            unreadable,
+        });
     }
     return out;
+}
+
+/** ECS-shaped container definitions (ECS task and daemon definitions, Batch). */
+function ecsShaped(prefix: string, defs: Record<string, any>[], envKey: string): Container[] {
+    return defs.map((d, i) => {
+        const path = named(prefix, i, d);
+        const unreadable: Unreadable[] = [];
+        const flag = (key: string): boolean | undefined => {
+            const v = d[key];
+            const b = bool(v);
+            if (v !== undefined && v !== null && b === undefined) {
+                unreadable.push({ field: `${path}.${key}`, raw: v, why: "not a boolean", aspect: "runtime" });
+            }
+            return b;
+        };
+        const user = d.user;
+        if (user !== undefined && user !== null && typeof user !== "string" && typeof user !== "number") {
+            unreadable.push({ field: `${path}.user`, raw: user, why: "not a user name or uid", aspect: "runtime" });
+        }
+        return {
+            path,
+            image: imageOf(d.image, `${path}.image`, unreadable),
+            env: envList(d[envKey], `${path}.${envKey}`, unreadable),
+            readonlyRootFilesystem: flag("readonlyRootFilesystem") === true,
+            privileged: flag("privileged") === true,
+            user: str(user),
+            exposesRuntime: true,
+            unreadable,
+        };
+    });
 }
 
 let lastText: string | undefined;
 let lastDefs: Record<string, any>[] = [];
 
 /** Parses ECS `containerDefinitions` (JSON text; tolerated as an already-parsed list). Read-only result. */
-export function ecsContainerDefinitions(value: unknown): Record<string, any>[] {
+export function ecsContainerDefinitions(value: unknown, field = "containerDefinitions"): Record<string, any>[] {
     // Several rules read the same task definition in turn: parse its text once.
     if (typeof value === "string" && value === lastText) {
         return lastDefs;
     }
-    const defs = parseDefinitions(value);
+    const defs = parseDefinitions(value, field);
     if (typeof value === "string") {
         lastText = value;
         lastDefs = defs;
@@ -89,22 +176,62 @@ export function ecsContainerDefinitions(value: unknown): Record<string, any>[] {
     return defs;
 }
 
-function parseDefinitions(value: unknown): Record<string, any>[] {
-    let defs: unknown = value;
-    if (typeof value === "string") {
-        try {
-            defs = JSON.parse(value);
-        } catch (err) {
-            throw new MalformedPropsError(`containerDefinitions is not JSON: ${(err as Error).message}`);
-        }
+function parseJson(value: unknown, field: string): unknown {
+    if (typeof value !== "string") {
+        return value;
     }
+    try {
+        return JSON.parse(value);
+    } catch (err) {
+        throw new MalformedPropsError(`${field} is not JSON: ${(err as Error).message}`);
+    }
+}
+
+function parseDefinitions(value: unknown, field: string): Record<string, any>[] {
+    const defs = parseJson(value, field);
     if (defs === undefined || defs === null) {
         return [];
     }
     if (!Array.isArray(defs)) {
-        throw new MalformedPropsError("containerDefinitions is not a JSON list of containers");
+        throw new MalformedPropsError(`${field} is not a JSON list of containers`);
     }
-    return defs.map(record).filter((d): d is Record<string, any> => d !== undefined);
+    const out: Record<string, any>[] = [];
+    for (const d of defs) {
+        const r = record(d);
+        if (!r) {
+            throw new MalformedPropsError(`${field} holds an entry that is not a container object`);
+        }
+        out.push(r);
+    }
+    return out;
+}
+
+/** AWS Batch: a single container (`containerProperties`) or ECS task properties (`ecsProperties`). */
+function batchContainers(props: Record<string, any>): Container[] {
+    const out: Container[] = [];
+    if (props.containerProperties !== undefined && props.containerProperties !== null) {
+        const single = record(parseJson(props.containerProperties, "containerProperties"));
+        if (!single) {
+            throw new MalformedPropsError("containerProperties is not a JSON container object");
+        }
+        out.push(
+            ...ecsShaped("containerProperties", [single], "environment").map((c) => ({
+                ...c,
+                path: "containerProperties",
+            })),
+        );
+    }
+    if (props.ecsProperties !== undefined && props.ecsProperties !== null) {
+        const ecs = record(parseJson(props.ecsProperties, "ecsProperties"));
+        if (!ecs) {
+            throw new MalformedPropsError("ecsProperties is not a JSON object");
+        }
+        list(ecs.taskProperties).forEach((t, i) => {
+            const prefix = `ecsProperties.taskProperties[${i}].containers`;
+            out.push(...ecsShaped(prefix, parseDefinitions(record(t)?.containers ?? [], prefix), "environment"));
+        });
+    }
+    return out;
 }
 
 /** The containers a resource runs (empty for other types). */
@@ -112,40 +239,48 @@ export const containers = memoByProps(containersOf);
 
 function containersOf(type: string, props: Record<string, any>): Container[] {
     switch (type) {
-        case T.awsEcsTaskDefinition:
-            return ecsContainerDefinitions(props.containerDefinitions).map((d, i) => ({
-                path: `containerDefinitions[${i}]${d.name ? ` (${d.name})` : ""}`,
-                image: str(d.image),
-                env: envList(d.environment),
-                readonlyRootFilesystem: d.readonlyRootFilesystem === true,
-                privileged: d.privileged === true,
-                user: str(d.user),
-                exposesRuntime: true,
-            }));
-        case T.gcpCloudRunV2Service:
+        case RT.awsEcsTaskDefinition:
+            return ecsShaped(
+                "containerDefinitions",
+                ecsContainerDefinitions(props.containerDefinitions),
+                "environment",
+            );
+        case RT.awsEcsDaemonTaskDefinition:
+            return ecsShaped(
+                "containerDefinitions",
+                parseDefinitions(props.containerDefinitions, "containerDefinitions"),
+                "environments",
+            );
+        case RT.awsBatchJobDefinition:
+            return batchContainers(props);
+        case RT.gcpCloudRunV2Service:
+        case RT.gcpCloudRunV2WorkerPool:
             return genericContainers("template.containers", record(props.template)?.containers, "envs");
-        case T.gcpCloudRunV2Job:
+        case RT.gcpCloudRunV2Job:
             return genericContainers(
                 "template.template.containers",
                 record(record(props.template)?.template)?.containers,
                 "envs",
             );
-        case T.gcpCloudRunService:
+        case RT.gcpCloudRunService:
             return genericContainers(
                 "template.spec.containers",
                 record(record(props.template)?.spec)?.containers,
                 "envs",
             );
-        case T.azureContainerApp:
-        case T.azureContainerAppJob: {
+        case RT.azureContainerApp:
+        case RT.azureContainerAppJob: {
             const template = record(props.template);
-            return genericContainers(
-                "template.containers",
-                template?.containers,
-                "env",
-                genericContainers("template.initContainers", template?.initContainers, "env"),
-            );
+            return [
+                ...genericContainers("template.initContainers", template?.initContainers, "env"),
+                ...genericContainers("template.containers", template?.containers, "env"),
+            ];
         }
+        case RT.azureContainerGroup:
+            return [
+                ...genericContainers("initContainers", props.initContainers, "environmentVariables"),
+                ...genericContainers("containers", props.containers, "environmentVariables"),
+            ];
         default:
             return [];
     }

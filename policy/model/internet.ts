@@ -1,9 +1,10 @@
 /**
- * Network sources: which ingress sources reach a port from the internet. Sources are CIDRs (IPv4 or IPv6,
- * a bare address meaning one host) or the keywords clouds use for "anywhere": `*`, `Internet`, `Any` (any
- * case, Azure service tags). A CIDR counts as internet when it holds public addresses: every /0, and any
- * range not inside the private, shared, loopback or link-local blocks, unless it lies inside one of the
- * team's allowed CIDRs (a bastion or VPN range). CIDR math is ipaddr.js.
+ * Network sources: who can reach a port. Sources are CIDRs (IPv4 in four-part decimal or IPv6, a bare address
+ * meaning one host), the keywords clouds use for "anywhere" (`*`, `Internet`, `Any`, any case), Azure service
+ * tags, and the clouds' brokered-access ranges (GCP IAP). A CIDR holding public addresses reaches the instance
+ * from the internet unless it lies inside one of the team's allowed CIDRs (a bastion or VPN range); every /0
+ * and every "any" keyword is "the internet", a narrower public range "public addresses". Anything else is
+ * unreadable: `/0`, `0.0.0.0/zero`, `10.0.0.1/33`. CIDR math is ipaddr.js.
  */
 import * as ipaddr from "ipaddr.js";
 
@@ -23,21 +24,52 @@ export const NON_PUBLIC_BLOCKS = [
     "::1/128",
 ];
 
+/**
+ * Ranges from which a cloud brokers authenticated access, so a rule admitting only them opens nothing to the
+ * internet: GCP Identity-Aware Proxy TCP forwarding (https://cloud.google.com/iap/docs/using-tcp-forwarding).
+ */
+export const BROKERED_RANGES: Readonly<Record<string, readonly string[]>> = {
+    gcp: ["35.235.240.0/20", "2600:2d00:1:7::/64"],
+};
+
+/**
+ * Azure service tags that stand for public addresses anyone can hold: AzureCloud (every Azure public address,
+ * customers' VMs included) and its regional forms (https://learn.microsoft.com/azure/virtual-network/service-tags-overview).
+ */
+const PUBLIC_SERVICE_TAG = /^azurecloud(\.[a-z0-9]+)?$/i;
+/** The shape of an Azure service tag (`VirtualNetwork`, `Storage.WestEurope`, `AzureLoadBalancer`). */
+const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9-]+)*$/;
+
 /** A parsed CIDR. */
 export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
-/** Parses `a.b.c.d/n`, `x::y/n` or a bare address (a /32 or /128); undefined for anything else. */
+/**
+ * Parses `a.b.c.d/n` (four-part decimal only, as the clouds accept), `x::y/n` or a bare address (a /32 or
+ * /128); undefined for anything else.
+ */
 export function parseCidr(text: string): Cidr | undefined {
     const t = text.trim();
+    const slash = t.indexOf("/");
+    const addr = slash < 0 ? t : t.slice(0, slash);
+    const bits = slash < 0 ? undefined : t.slice(slash + 1);
+    if (bits !== undefined && !/^\d{1,3}$/.test(bits)) {
+        return undefined;
+    }
     try {
-        if (t.includes("/")) {
-            return ipaddr.parseCIDR(t);
+        if (ipaddr.IPv4.isValidFourPartDecimal(addr)) {
+            const a = ipaddr.IPv4.parse(addr);
+            const n = bits === undefined ? 32 : Number(bits);
+            return n <= 32 ? [a, n] : undefined;
         }
-        const addr = ipaddr.parse(t);
-        return [addr, addr.kind() === "ipv4" ? 32 : 128];
+        if (addr.includes(":") && ipaddr.IPv6.isValid(addr)) {
+            const a = ipaddr.IPv6.parse(addr);
+            const n = bits === undefined ? 128 : Number(bits);
+            return n <= 128 ? [a, n] : undefined;
+        }
     } catch {
         return undefined;
     }
+    return undefined;
 }
 
 const PARSED_NON_PUBLIC = NON_PUBLIC_BLOCKS.map((b) => ipaddr.parseCIDR(b));
@@ -49,66 +81,91 @@ export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
     return addr.kind() === oAddr.kind() && bits >= oBits && (addr as any).match(oAddr, oBits);
 }
 
-/** What one source means. */
-export interface SourceVerdict {
-    /** The source reaches the instance from the internet. */
-    internet: boolean;
-    /** Why, for the message: "0.0.0.0/0", "Internet". */
-    source: string;
+/** What a source is. */
+export enum SourceKind {
+    /** Any address: every /0, and the keywords `*`, `Internet`, `Any`. */
+    Internet = "internet",
+    /** Public addresses narrower than /0 (or an Azure tag of public addresses). */
+    Public = "public",
+    /** Private, shared, loopback or link-local addresses; Azure service tags of the platform. */
+    NonPublic = "non-public",
+    /** A cloud's brokered-access range (GCP IAP). */
+    Brokered = "brokered",
+    /** Not a source the pack can read. */
+    Unreadable = "unreadable",
 }
 
-/** Parsed CIDRs by text (sources and allowed ranges repeat across a stack). Shared: read-only. */
-const cidrCache = new Map<string, Cidr | undefined>();
-const CACHE_LIMIT = 4096;
+/** How a cloud writes sources: Azure accepts service tags, AWS and GCP only addresses. */
+export enum SourceDialect {
+    Aws = "aws",
+    Gcp = "gcp",
+    Azure = "azure",
+}
 
-function cachedCidr(text: string): Cidr | undefined {
-    if (cidrCache.has(text)) {
-        return cidrCache.get(text);
+/** A classified source. */
+export interface ClassifiedSource {
+    kind: SourceKind;
+    /** The parsed CIDR of an address source (for allowedCidrs). */
+    cidr?: Cidr;
+}
+
+const CACHE_LIMIT = 4096;
+const sourceCache = new Map<string, ClassifiedSource>();
+
+/** Classifies one source as `dialect` reads it (memoized per dialect and text). */
+export function classifySource(source: string, dialect: SourceDialect): ClassifiedSource {
+    const key = `${dialect}\u0000${source}`;
+    let found = sourceCache.get(key);
+    if (!found) {
+        found = classifyUncached(source, dialect);
+        if (sourceCache.size >= CACHE_LIMIT) {
+            sourceCache.clear();
+        }
+        sourceCache.set(key, found);
+    }
+    return found;
+}
+
+function classifyUncached(source: string, dialect: SourceDialect): ClassifiedSource {
+    const text = source.trim();
+    if (INTERNET_KEYWORDS.includes(text.toLowerCase())) {
+        return { kind: SourceKind.Internet };
     }
     const cidr = parseCidr(text);
-    if (cidrCache.size >= CACHE_LIMIT) {
-        cidrCache.clear();
+    if (cidr) {
+        if (cidr[1] === 0) {
+            return { kind: SourceKind.Internet, cidr };
+        }
+        if (PARSED_NON_PUBLIC.some((block) => cidrWithin(cidr, block))) {
+            return { kind: SourceKind.NonPublic, cidr };
+        }
+        const brokered = (BROKERED_RANGES[dialect] ?? []).some((b) => cidrWithin(cidr, ipaddr.parseCIDR(b)));
+        return { kind: brokered ? SourceKind.Brokered : SourceKind.Public, cidr };
     }
-    cidrCache.set(text, cidr);
-    return cidr;
+    if (dialect === SourceDialect.Azure && SERVICE_TAG.test(text)) {
+        return { kind: PUBLIC_SERVICE_TAG.test(text) ? SourceKind.Public : SourceKind.NonPublic };
+    }
+    return { kind: SourceKind.Unreadable };
+}
+
+/** True when `source` (a public CIDR) lies inside one of the allowed CIDRs. */
+export function isAllowed(source: ClassifiedSource, allowed: readonly string[]): boolean {
+    const inner = source.cidr;
+    if (!inner) {
+        return false;
+    }
+    return allowed.some((a) => {
+        const outer = parseCidr(a);
+        return outer !== undefined && cidrWithin(inner, outer);
+    });
 }
 
 /**
- * What a source is, whatever the allowed ranges: `true` an internet keyword, `false` not an address or an
- * address in a non-public block, else its (public) CIDR. Memoized per source text.
- */
-const sourceCache = new Map<string, boolean | Cidr>();
-
-function classify(source: string): boolean | Cidr {
-    let kind = sourceCache.get(source);
-    if (kind !== undefined) {
-        return kind;
-    }
-    if (INTERNET_KEYWORDS.includes(source.trim().toLowerCase())) {
-        kind = true;
-    } else {
-        const cidr = cachedCidr(source);
-        kind = !cidr || PARSED_NON_PUBLIC.some((block) => cidrWithin(cidr, block)) ? false : cidr;
-    }
-    if (sourceCache.size >= CACHE_LIMIT) {
-        sourceCache.clear();
-    }
-    sourceCache.set(source, kind);
-    return kind;
-}
-
-/**
- * True when `source` reaches the instance from the internet and is not inside one of `allowed`.
- * Things that are not addresses (security group ids, prefix list ids, service tags such as
- * `VirtualNetwork`) are not internet sources.
+ * True when `source` reaches the instance from the internet (any address or public addresses) and is not
+ * inside one of `allowed`. Service tags other than Internet/AzureCloud are not internet sources; text that is
+ * no source at all is not either (use {@link classifySource} to tell it apart).
  */
 export function isInternetSource(source: string, allowed: readonly string[] = []): boolean {
-    const kind = classify(source);
-    if (typeof kind === "boolean") {
-        return kind;
-    }
-    return !allowed.some((a) => {
-        const outer = cachedCidr(a);
-        return outer !== undefined && cidrWithin(kind, outer);
-    });
+    const c = classifySource(source, SourceDialect.Azure);
+    return (c.kind === SourceKind.Internet || c.kind === SourceKind.Public) && !isAllowed(c, allowed);
 }

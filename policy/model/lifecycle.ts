@@ -4,7 +4,8 @@
  * policy type) and Azure scale sets (upgrade policy mode); plus the state they keep on instances (data
  * disks on launch templates and scale sets, stateful MIG policies).
  */
-import { T } from "./types";
+import { RESOURCE_TYPE as T } from "./types";
+import type { Unreadable } from "./unreadable";
 import { isOneOf, list, memoByProps, num, record, str } from "./values";
 
 /** How a group of instances is replaced. */
@@ -18,9 +19,14 @@ export interface Lifecycle {
     replacement: string;
     /** AWS: launch template versions that float (`$Latest`, `$Default`), with where they were found. */
     floatingVersions: string[];
+    /** Fields the pack cannot read; `aspect` is `lifetime`, `replacement` or `version`. */
+    unreadable: Unreadable[];
 }
 
-/** The resource types `lifecycle` reads. */
+/** The AWS fleets whose launch template versions must not float. */
+export const FLEET_TYPES: readonly string[] = [T.awsAutoscalingGroup, T.awsEc2Fleet, T.awsSpotFleetRequest];
+
+/** The resource types `lifecycle` reads (instance groups). */
 export const LIFECYCLE_TYPES: readonly string[] = [
     T.awsAutoscalingGroup,
     T.gcpInstanceGroupManager,
@@ -28,12 +34,30 @@ export const LIFECYCLE_TYPES: readonly string[] = [
     T.azureVmss,
 ];
 
-function floating(path: string, spec: unknown, out: string[]): void {
+function floating(path: string, spec: unknown, out: string[], unreadable: Unreadable[] = []): void {
     const s = record(spec);
     if (!s) {
         return;
     }
+    if (s.version !== undefined && s.version !== null && str(s.version) === undefined) {
+        unreadable.push({
+            field: `${path}.version`,
+            raw: s.version,
+            why: "not a version number or $Latest/$Default",
+            aspect: "version",
+        });
+        return;
+    }
     const v = str(s.version);
+    if (v !== undefined && !/^\s*(\d+|\$latest|\$default)\s*$/i.test(v)) {
+        unreadable.push({
+            field: `${path}.version`,
+            raw: s.version,
+            why: "not a version number, $Latest or $Default",
+            aspect: "version",
+        });
+        return;
+    }
     // An unset version means the launch template's default version: it floats too.
     if (v === undefined || /^\$(latest|default)$/i.test(v.trim())) {
         out.push(`${path}.version ${v ?? "(unset: $Default)"}`);
@@ -47,14 +71,38 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
     switch (type) {
         case T.awsAutoscalingGroup: {
             const floatingVersions: string[] = [];
-            floating("launchTemplate", props.launchTemplate, floatingVersions);
+            const unreadable: Unreadable[] = [];
+            floating("launchTemplate", props.launchTemplate, floatingVersions, unreadable);
             const mixed = record(
                 record(record(props.mixedInstancesPolicy)?.launchTemplate)?.launchTemplateSpecification,
             );
-            floating("mixedInstancesPolicy.launchTemplate.launchTemplateSpecification", mixed, floatingVersions);
+            floating(
+                "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
+                mixed,
+                floatingVersions,
+                unreadable,
+            );
             const refresh = record(props.instanceRefresh);
+            const lifetime = props.maxInstanceLifetime;
+            if (lifetime !== undefined && lifetime !== null && num(lifetime) === undefined) {
+                unreadable.push({
+                    field: "maxInstanceLifetime",
+                    raw: lifetime,
+                    why: "not a number of seconds",
+                    aspect: "lifetime",
+                });
+            }
+            if (props.instanceRefresh !== undefined && props.instanceRefresh !== null && !refresh) {
+                unreadable.push({
+                    field: "instanceRefresh",
+                    raw: props.instanceRefresh,
+                    why: "not an instanceRefresh object",
+                    aspect: "replacement",
+                });
+            }
             return {
-                maxInstanceLifetimeSeconds: num(props.maxInstanceLifetime),
+                unreadable,
+                maxInstanceLifetimeSeconds: num(lifetime),
                 replacesOnRelease: refresh !== undefined && str(refresh.strategy) !== undefined,
                 replacement: refresh
                     ? `instanceRefresh.strategy ${str(refresh.strategy) ?? "(unset)"}`
@@ -66,7 +114,17 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
         case T.gcpRegionInstanceGroupManager: {
             const policy = record(props.updatePolicy);
             const kind = str(policy?.type);
+            const unreadable: Unreadable[] = [];
+            if (kind !== undefined && !isOneOf(kind, "PROACTIVE", "OPPORTUNISTIC")) {
+                unreadable.push({
+                    field: "updatePolicy.type",
+                    raw: policy?.type,
+                    why: "not PROACTIVE or OPPORTUNISTIC",
+                    aspect: "replacement",
+                });
+            }
             return {
+                unreadable,
                 replacesOnRelease: isOneOf(kind, "PROACTIVE"),
                 replacement: policy ? `updatePolicy.type ${kind ?? "(unset)"}` : "no updatePolicy (OPPORTUNISTIC)",
                 floatingVersions: [],
@@ -74,11 +132,31 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
         }
         case T.azureVmss: {
             const mode = str(record(props.upgradePolicy)?.mode);
+            const unreadable: Unreadable[] = [];
+            if (mode !== undefined && !isOneOf(mode, "Rolling", "Automatic", "Manual")) {
+                unreadable.push({
+                    field: "upgradePolicy.mode",
+                    raw: mode,
+                    why: "not Rolling, Automatic or Manual",
+                    aspect: "replacement",
+                });
+            }
             return {
+                unreadable,
                 replacesOnRelease: isOneOf(mode, "Rolling", "Automatic"),
                 replacement: `upgradePolicy.mode ${mode ?? "(unset: Manual)"}`,
                 floatingVersions: [],
             };
+        }
+        case T.awsEc2Fleet:
+        case T.awsSpotFleetRequest: {
+            const floatingVersions: string[] = [];
+            const unreadable: Unreadable[] = [];
+            list(props.launchTemplateConfigs).forEach((c, i) => {
+                const path = `launchTemplateConfigs[${i}].launchTemplateSpecification`;
+                floating(path, record(c)?.launchTemplateSpecification, floatingVersions, unreadable);
+            });
+            return { replacesOnRelease: true, replacement: "", floatingVersions, unreadable };
         }
         default:
             return undefined;
@@ -90,6 +168,8 @@ export const STATE_TYPES: readonly string[] = [
     T.awsLaunchTemplate,
     T.gcpInstanceGroupManager,
     T.gcpRegionInstanceGroupManager,
+    T.gcpPerInstanceConfig,
+    T.gcpRegionPerInstanceConfig,
     T.azureVmss,
 ];
 
@@ -103,7 +183,13 @@ export function instanceState(type: string, props: Record<string, any>): string[
             return list(props.blockDeviceMappings)
                 .map(record)
                 .flatMap((m, i) => {
-                    if (!m || m.noDevice || m.virtualName || !record(m.ebs)) {
+                    if (!m) {
+                        return [`blockDeviceMappings[${i}] (unreadable: not a mapping object)`];
+                    }
+                    if (m.ebs !== undefined && m.ebs !== null && !record(m.ebs)) {
+                        return [`blockDeviceMappings[${i}] (unreadable ebs)`];
+                    }
+                    if (m.noDevice || m.virtualName || !record(m.ebs)) {
                         return []; // suppressed device or instance store (ephemeral): no state survives
                     }
                     const device = str(m.deviceName) ?? "";
@@ -116,6 +202,13 @@ export function instanceState(type: string, props: Record<string, any>): string[
             return ["statefulDisks", "statefulInternalIps", "statefulExternalIps"].flatMap((k) =>
                 list(props[k]).length > 0 ? [k] : [],
             );
+        case T.gcpPerInstanceConfig:
+        case T.gcpRegionPerInstanceConfig: {
+            const state = record(props.preservedState);
+            return ["disks", "internalIps", "externalIps"].flatMap((k) =>
+                list(state?.[k]).length > 0 ? [`preservedState.${k}`] : [],
+            );
+        }
         case T.azureVmss: {
             const disks = list(record(record(props.virtualMachineProfile)?.storageProfile)?.dataDisks);
             return disks.map((_, i) => `virtualMachineProfile.storageProfile.dataDisks[${i}]`);

@@ -3,8 +3,9 @@
  * filters, Artifact Registry `dockerConfig.immutableTags` on DOCKER standard repositories. Azure Container
  * Registry has no ARM property for tag locks, so ACR produces no shape (the release flow pushes by digest).
  */
-import { T } from "./types";
-import { isOneOf, list, record, str } from "./values";
+import { RESOURCE_TYPE as T } from "./types";
+import type { Unreadable } from "./unreadable";
+import { bool, isOneOf, list, record, str } from "./values";
 
 /** Tag mutability of one registry repository. */
 export interface RegistryTags {
@@ -14,6 +15,8 @@ export interface RegistryTags {
     mutableTagFilters: string[];
     /** The setting as written, for the message. */
     setting: string;
+    /** The setting when the pack cannot read it. */
+    unreadable?: Unreadable;
 }
 
 /** The resource types this normalizer reads. */
@@ -34,16 +37,72 @@ export function registryTags(type: string, props: Record<string, any>): Registry
             if (isOneOf(setting, "IMMUTABLE_WITH_EXCLUSION")) {
                 return { immutable: true, mutableTagFilters: filters, setting };
             }
+            if (!isOneOf(setting, "MUTABLE", "MUTABLE_WITH_EXCLUSION")) {
+                return {
+                    immutable: false,
+                    mutableTagFilters: [],
+                    setting,
+                    unreadable: {
+                        field: "imageTagMutability",
+                        raw: props.imageTagMutability,
+                        why: "not IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE or MUTABLE_WITH_EXCLUSION",
+                    },
+                };
+            }
             return { immutable: false, mutableTagFilters: [], setting: `imageTagMutability ${setting}` };
         }
         case T.gcpArtifactRepository: {
+            const formats = [
+                "DOCKER",
+                "MAVEN",
+                "NPM",
+                "PYTHON",
+                "APT",
+                "YUM",
+                "GO",
+                "KFP",
+                "GENERIC",
+                "RUBY",
+                "SWIFT",
+                "HELM",
+            ];
+            const modes = ["STANDARD_REPOSITORY", "VIRTUAL_REPOSITORY", "REMOTE_REPOSITORY"];
+            if (props.format !== undefined && props.format !== null && !isOneOf(props.format, ...formats)) {
+                return {
+                    immutable: false,
+                    mutableTagFilters: [],
+                    setting: "format",
+                    unreadable: {
+                        field: "format",
+                        raw: props.format,
+                        why: `not a repository format (${formats.join(", ")})`,
+                    },
+                };
+            }
+            if (props.mode !== undefined && props.mode !== null && !isOneOf(props.mode, ...modes)) {
+                return {
+                    immutable: false,
+                    mutableTagFilters: [],
+                    setting: "mode",
+                    unreadable: { field: "mode", raw: props.mode, why: `not ${modes.join(", ")}` },
+                };
+            }
             if (
                 !isOneOf(props.format, "DOCKER") ||
                 (props.mode !== undefined && !isOneOf(props.mode, "STANDARD_REPOSITORY"))
             ) {
                 return undefined;
             }
-            const immutable = record(props.dockerConfig)?.immutableTags === true;
+            const raw = record(props.dockerConfig)?.immutableTags;
+            const immutable = bool(raw) === true;
+            if (raw !== undefined && raw !== null && bool(raw) === undefined) {
+                return {
+                    immutable: false,
+                    mutableTagFilters: [],
+                    setting: "dockerConfig.immutableTags",
+                    unreadable: { field: "dockerConfig.immutableTags", raw, why: "not a boolean" },
+                };
+            }
             return {
                 immutable,
                 mutableTagFilters: [],

@@ -114,3 +114,30 @@ export function memoByProps<T>(
         return shape;
     };
 }
+
+/** A boolean as the APIs take it: `true`/`false` or their text (any case); undefined for anything else. */
+export function bool(value: unknown): boolean | undefined {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const s = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+    return s === "true" ? true : s === "false" ? false : undefined;
+}
+
+/**
+ * A GCP metadata boolean as the guest environment reads it (Go's strconv.ParseBool: 1, t, true / 0, f, false,
+ * any case); undefined for anything else.
+ */
+export function metadataBool(value: unknown): boolean | undefined {
+    if (typeof value === "boolean") {
+        return value;
+    }
+    const s = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+    if (s === "1" || s === "t" || s === "true") {
+        return true;
+    }
+    if (s === "0" || s === "f" || s === "false") {
+        return false;
+    }
+    return undefined;
+}

@@ -1,5 +1,5 @@
-import { containers } from "../model/containers";
-import { T } from "../model/types";
+import { containers, RUNTIME_TYPES } from "../model/containers";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Privileged containers where the platform exposes the setting (ECS). */
@@ -7,15 +7,17 @@ export const containerPrivilegedForbid: ResourceRule = {
     kind: "resource",
     name: "container-privileged-forbid",
     family: Family.Runtime,
-    description: "Forbids privileged containers (privileged true) in ECS task definitions.",
+    description:
+        "Forbids privileged containers (privileged true) in ECS task and daemon definitions and AWS Batch job definitions.",
     why: "Never modify a running instance: a privileged container can change its host, which then differs from its image.",
     fix: "Remove privileged; grant the one Linux capability needed with linuxParameters.capabilities.add if any.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [T.awsEcsTaskDefinition],
+    resourceTypes: RUNTIME_TYPES,
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
+            c.unreadable.filter((u) => u.field.endsWith(".privileged")).forEach((u) => report(describeUnreadable(u)));
             if (c.privileged) {
                 report(`${c.path} is privileged`);
             }

@@ -1,5 +1,5 @@
-import { containers } from "../model/containers";
-import { T } from "../model/types";
+import { containers, RUNTIME_TYPES } from "../model/containers";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Read-only root filesystems where the platform exposes the setting (ECS). */
@@ -8,15 +8,18 @@ export const containerReadonlyRootRequire: ResourceRule = {
     name: "container-readonly-root-require",
     family: Family.Runtime,
     description:
-        "Requires a read-only root filesystem (readonlyRootFilesystem true) for every container of an ECS task definition.",
+        "Requires a read-only root filesystem (readonlyRootFilesystem true) for every container of ECS task and daemon definitions and AWS Batch job definitions.",
     why: "Never modify a running instance: a writable root filesystem lets a running container drift from its image.",
     fix: "Set readonlyRootFilesystem: true and mount a volume (or tmpfs) for the paths that must be written.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.ExternalizeState,
-    resourceTypes: [T.awsEcsTaskDefinition],
+    resourceTypes: RUNTIME_TYPES,
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
+            c.unreadable
+                .filter((u) => u.field.endsWith(".readonlyRootFilesystem"))
+                .forEach((u) => report(describeUnreadable(u)));
             if (c.exposesRuntime && !c.readonlyRootFilesystem) {
                 report(`${c.path} has a writable root filesystem`);
             }

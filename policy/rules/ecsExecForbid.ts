@@ -1,5 +1,6 @@
 import { instanceAccess } from "../model/access";
-import { T } from "../model/types";
+import { RESOURCE_TYPE as RT } from "../model/types";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** ECS Exec on services. */
@@ -12,10 +13,12 @@ export const ecsExecForbid: ResourceRule = {
     fix: "Remove enableExecuteCommand; reproduce problems from the same digest in a non-production slot.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [T.awsEcsService],
+    resourceTypes: [RT.awsEcsService],
     defaults: {},
     validate(type, props, _config, report) {
-        if (instanceAccess(type, props).execEnabled) {
+        const access = instanceAccess(type, props);
+        access.unreadable.forEach((u) => report(describeUnreadable(u)));
+        if (access.execEnabled) {
             report("enableExecuteCommand is true: ECS Exec opens a shell into running containers");
         }
     },

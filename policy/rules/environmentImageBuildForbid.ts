@@ -1,4 +1,4 @@
-import { T } from "../model/types";
+import { RESOURCE_TYPE as T } from "../model/types";
 import { Family, MigrationStage, schema, type StackRule } from "../rule";
 import { componentType } from "../../components/core/packageName";
 

@@ -1,4 +1,5 @@
 import { MACHINE_IMAGE_TYPES, bootImage } from "../model/machineImage";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of golden-image-require. */
@@ -13,9 +14,9 @@ export const goldenImageRequire: ResourceRule<GoldenImageConfig> = {
     name: "golden-image-require",
     family: Family.Images,
     description:
-        "Requires VM instances and templates to boot a versioned golden image: no image families, SSM aliases, marketplace or unversioned gallery images, and the image version tag/label present.",
+        "Requires VM instances, spot requests and fleets, templates, launch configurations and scale sets to boot a versioned golden image: no image families (GCP debian-cloud/debian-12 included), SSM aliases, marketplace or unversioned gallery images, existing disks, and the image version tag/label present.",
     why: "Build once: an instance must boot the image that was built and tested for the release, not whatever a family or alias names today.",
-    fix: "Boot the MachineImage of the release (a pinned AMI id, image name or gallery image version) and copy its version tag to the instance resource.",
+    fix: "Boot the MachineImage of the release (a pinned AMI id, projects/<p>/global/images/<name> or a gallery image version) and copy its version tag to the instance resource.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.GoldenImages,
     resourceTypes: MACHINE_IMAGE_TYPES,
@@ -34,10 +35,13 @@ export const goldenImageRequire: ResourceRule<GoldenImageConfig> = {
         if (!image) {
             return;
         }
+        image.unreadable.forEach((u) => report(describeUnreadable(u)));
         if (image.floating) {
-            report(`image "${image.reference}" floats: ${image.floating}`);
+            report(
+                image.reference ? `image "${image.reference}" floats: ${image.floating}` : `boots ${image.floating}`,
+            );
         }
-        if (!image.tags[config.versionTag]) {
+        if (image.hasTags && !image.tags[config.versionTag]) {
             report(`no "${config.versionTag}" tag/label: cannot tell which golden image version it runs`);
         }
     },

@@ -1,14 +1,15 @@
 import { CONTAINER_TYPES, containers } from "../model/containers";
 import { isLatest, isPinnedByDigest, parseImageRef } from "../model/imageRef";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
-/** Container images pinned by digest on ECS, Cloud Run (v2 and v1) and Container Apps. */
+/** Container images pinned by digest on ECS, Batch, Cloud Run (v2 and v1), Container Apps and Container Instances. */
 export const imageDigestRequire: ResourceRule = {
     kind: "resource",
     name: "image-digest-require",
     family: Family.Images,
     description:
-        "Requires every container image to be pinned by digest (repo@sha256:...): no tags, no :latest, in ECS task definitions, Cloud Run services and jobs (v2 and v1) and Container Apps.",
+        "Requires every container image to be pinned by digest (repo@sha256:...): no tags, no :latest, in ECS task and daemon definitions, AWS Batch job definitions, Cloud Run services, jobs and worker pools (v2 and v1), Container Apps and Container Instances.",
     why: "Build once, deploy the same artifact everywhere: a tag can be moved, so what runs is not what was tested.",
     fix: "Deploy the release's per-registry ref (repo@sha256:...) from the build stack or the release manifest, never a tag.",
     enforcementLevel: "mandatory",
@@ -17,7 +18,10 @@ export const imageDigestRequire: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
-            if (c.image === undefined) {
+            const unreadable = c.unreadable.filter((u) => u.aspect === "image");
+            if (unreadable.length > 0) {
+                unreadable.forEach((u) => report(describeUnreadable(u)));
+            } else if (c.image === undefined) {
                 report(`${c.path} has no image`);
             } else if (isPinnedByDigest(c.image)) {
                 continue;

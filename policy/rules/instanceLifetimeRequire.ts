@@ -1,5 +1,6 @@
 import { lifecycle } from "../model/lifecycle";
-import { T } from "../model/types";
+import { describeUnreadable } from "../model/unreadable";
+import { RESOURCE_TYPE as T } from "../model/types";
 import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of instance-lifetime-require. */
@@ -34,7 +35,13 @@ export const instanceLifetimeRequire: ResourceRule<LifetimeConfig> = {
         { minHours: 24, maxHours: 48 },
     ),
     validate(type, props, config, report) {
-        const seconds = lifecycle(type, props)?.maxInstanceLifetimeSeconds;
+        const l = lifecycle(type, props);
+        const unreadable = l?.unreadable.filter((u) => u.aspect === "lifetime") ?? [];
+        if (unreadable.length > 0) {
+            unreadable.forEach((u) => report(describeUnreadable(u)));
+            return;
+        }
+        const seconds = l?.maxInstanceLifetimeSeconds;
         if (!seconds) {
             report(
                 `maxInstanceLifetime is not set: instances live until they fail (want ${config.minHours}-${config.maxHours} h)`,

@@ -7,7 +7,7 @@ export const instanceStateForbid: ResourceRule = {
     name: "instance-state-forbid",
     family: Family.Lifecycle,
     description:
-        "Flags state kept on replaceable instances: data disks on launch templates and scale sets, GCP stateful MIG policies.",
+        "Flags state kept on replaceable instances: data disks on launch templates and scale sets, GCP stateful MIG policies and per-instance preserved state.",
     why: "Externalize state: an instance that must keep its disk cannot be replaced freely; data belongs in databases, object stores and managed services.",
     fix: "Move the data to a managed service (RDS / Cloud SQL / Azure SQL, S3 / GCS / Blob, EFS / Filestore / Files) and drop the data disk.",
     enforcementLevel: "advisory",

@@ -1,30 +1,55 @@
-import { instanceAccess, sshKeyEntries } from "../model/access";
-import { T } from "../model/types";
+import { instanceAccess, metadataFlag, sshKeyEntries } from "../model/access";
+import { GCP_INSTANCE_TYPES, GCP_TEMPLATE_TYPES, RESOURCE_TYPE as RT } from "../model/types";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
-/** GCP `ssh-keys` metadata on instances, templates and the project. */
+/** GCP `ssh-keys` metadata, and OS Login turned off, on instances, templates, zones and the project. */
 export const metadataSshKeysForbid: ResourceRule = {
     kind: "resource",
     name: "metadata-ssh-keys-forbid",
     family: Family.Access,
     description:
-        "Forbids SSH keys in GCP metadata (ssh-keys / sshKeys) on instances, instance templates, project metadata and project metadata items.",
+        'Forbids SSH keys in GCP metadata (ssh-keys / sshKeys) and OS Login turned off (enable-oslogin "FALSE") on instances (from templates and machine images too), instance templates, per-instance configs, zone instance settings, project metadata and project metadata items.',
     why: "Never modify a running instance, replace it: metadata SSH keys let anyone holding them log in and change instances by hand.",
-    fix: "Remove the ssh-keys metadata; ship changes as a new image, and use OS Login with IAP for break-glass access.",
+    fix: 'Remove the ssh-keys metadata and any enable-oslogin "FALSE"; ship changes as a new image, and use OS Login with IAP for break-glass access.',
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
     resourceTypes: [
-        T.gcpInstance,
-        T.gcpInstanceTemplate,
-        T.gcpRegionInstanceTemplate,
-        T.gcpProjectMetadata,
-        T.gcpProjectMetadataItem,
+        ...GCP_INSTANCE_TYPES,
+        ...GCP_TEMPLATE_TYPES,
+        RT.gcpPerInstanceConfig,
+        RT.gcpRegionPerInstanceConfig,
+        RT.gcpInstanceSettings,
+        RT.gcpProjectMetadata,
+        RT.gcpProjectMetadataItem,
     ],
     defaults: {},
     validate(type, props, _config, report) {
-        const { metadata, projectWide } = instanceAccess(type, props);
-        for (const key of sshKeyEntries(metadata ?? {})) {
-            report(`metadata "${key}" installs SSH keys${projectWide ? " on every instance of the project" : ""}`);
+        const access = instanceAccess(type, props);
+        const scope = access.projectWide
+            ? " on every instance of the project"
+            : access.zoneWide
+              ? " on every instance of the zone"
+              : "";
+        for (const u of access.unreadable) {
+            if (
+                ["metadata", "metadata:ssh-keys", "metadata:sshKeys", "metadata:enable-oslogin"].includes(
+                    u.aspect ?? "",
+                )
+            ) {
+                report(describeUnreadable(u));
+            }
+        }
+        for (const key of sshKeyEntries(access.metadata ?? {})) {
+            report(`metadata "${key}" installs SSH keys${scope}`);
+        }
+        const osLogin = metadataFlag(access, "enable-oslogin");
+        if (osLogin.unreadable) {
+            report(describeUnreadable(osLogin.unreadable));
+        } else if (osLogin.value === false) {
+            report(
+                `metadata "enable-oslogin" is "${access.metadata!["enable-oslogin"]}"${scope}: OS Login is off, so SSH keys written to metadata log in`,
+            );
         }
     },
 };

@@ -1,6 +1,6 @@
-import { instanceAccess } from "../model/access";
-import { T } from "../model/types";
-import { truthy } from "../model/values";
+import { instanceAccess, metadataFlag } from "../model/access";
+import { GCP_INSTANCE_TYPES, GCP_TEMPLATE_TYPES } from "../model/types";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** GCP instances that accept project-wide SSH keys. */
@@ -9,18 +9,32 @@ export const projectSshKeysForbid: ResourceRule = {
     name: "project-ssh-keys-forbid",
     family: Family.Access,
     description:
-        'Forbids GCP instances and instance templates that accept project-wide SSH keys (neither metadata block-project-ssh-keys nor enable-oslogin "true").',
+        'Forbids GCP instances (standalone, from templates, from machine images) and instance templates that accept project-wide SSH keys (neither metadata block-project-ssh-keys nor enable-oslogin "true").',
     why: "Never modify a running instance, replace it: project-wide keys open every instance to whoever can edit project metadata.",
     fix: 'Set metadata "block-project-ssh-keys": "true" on the instance or template (or "enable-oslogin": "TRUE", which ignores metadata keys).',
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [T.gcpInstance, T.gcpInstanceTemplate, T.gcpRegionInstanceTemplate],
+    resourceTypes: [...GCP_INSTANCE_TYPES, ...GCP_TEMPLATE_TYPES],
     defaults: {},
     validate(type, props, _config, report) {
-        const { metadata } = instanceAccess(type, props);
-        // OS Login disables metadata-based SSH keys, project-wide ones included.
-        if (!truthy(metadata?.["block-project-ssh-keys"]) && !truthy(metadata?.["enable-oslogin"])) {
-            report('metadata "block-project-ssh-keys" is not "true": project-wide SSH keys are accepted');
+        const access = instanceAccess(type, props);
+        if (access.inheritsMetadata) {
+            return; // metadata from the template or machine image, judged there
         }
+        const unreadable = access.unreadable.filter((u) =>
+            ["metadata", "metadata:block-project-ssh-keys", "metadata:enable-oslogin"].includes(u.aspect ?? ""),
+        );
+        const block = metadataFlag(access, "block-project-ssh-keys");
+        const osLogin = metadataFlag(access, "enable-oslogin");
+        // OS Login disables metadata-based SSH keys, project-wide ones included.
+        if (block.value === true || osLogin.value === true) {
+            return;
+        }
+        const problems = [...unreadable, block.unreadable, osLogin.unreadable].filter((u) => u !== undefined);
+        if (problems.length > 0) {
+            problems.forEach((u) => report(describeUnreadable(u!)));
+            return;
+        }
+        report('metadata "block-project-ssh-keys" is not "true": project-wide SSH keys are accepted');
     },
 };

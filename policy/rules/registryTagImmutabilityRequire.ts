@@ -1,4 +1,5 @@
 import { REGISTRY_TYPES, registryTags } from "../model/registry";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of registry-tag-immutability-require. */
@@ -33,6 +34,10 @@ export const registryTagImmutabilityRequire: ResourceRule<RegistryConfig> = {
     validate(type, props, config, report) {
         const tags = registryTags(type, props);
         if (!tags) {
+            return;
+        }
+        if (tags.unreadable) {
+            report(describeUnreadable(tags.unreadable));
             return;
         }
         if (!tags.immutable) {

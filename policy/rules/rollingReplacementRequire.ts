@@ -1,4 +1,5 @@
 import { LIFECYCLE_TYPES, lifecycle } from "../model/lifecycle";
+import { describeUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Instance groups that replace instances by themselves on a new release. */
@@ -16,7 +17,10 @@ export const rollingReplacementRequire: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         const l = lifecycle(type, props);
-        if (l && !l.replacesOnRelease) {
+        const unreadable = l?.unreadable.filter((u) => u.aspect === "replacement") ?? [];
+        if (unreadable.length > 0) {
+            unreadable.forEach((u) => report(describeUnreadable(u)));
+        } else if (l && !l.replacesOnRelease) {
             report(`instances are not replaced on a release (${l.replacement})`);
         }
     },

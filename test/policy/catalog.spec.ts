@@ -115,9 +115,20 @@ describe("the policy pack's catalogue", () => {
     it("pins the pack's dependencies to the repository's versions (policy/package.json)", () => {
         const pack = JSON.parse(read("policy/package.json"));
         const root = JSON.parse(read("package.json"));
+        const pinned = (dep: string) => root.dependencies?.[dep] ?? root.devDependencies?.[dep];
         assert.ok(pack.version);
-        for (const dep of ["@pulumi/policy", "@pulumi/pulumi", "ipaddr.js"]) {
-            assert.equal(pack.dependencies[dep], root.dependencies[dep], dep);
+        // Every package the pack's modules import (the published pack installs policy/package.json alone).
+        const imported = new Set<string>();
+        for (const f of filesUnder("policy").filter((f) => f.endsWith(".ts"))) {
+            for (const m of read(f).matchAll(/(?:from\s+|require\()["']((?:@[\w-]+\/)?[\w.-]+)(?:\/[^"']*)?["']/g)) {
+                if (!m[1].startsWith(".") && !m[1].startsWith("node:")) {
+                    imported.add(m[1]);
+                }
+            }
+        }
+        for (const dep of [...imported, "@pulumi/policy", "@pulumi/pulumi", "ipaddr.js"]) {
+            assert.ok(pack.dependencies[dep], `policy/package.json lists ${dep}`);
+            assert.equal(pack.dependencies[dep], pinned(dep), dep);
         }
         assert.match(read("policy/PulumiPolicy.yaml"), /^runtime: nodejs$/m);
     });

@@ -15,7 +15,7 @@ import {
     isPlainJson,
     policySet,
     ruleSettings,
-    setDirectPath,
+    setPlainJsonShortcut,
     setStructMode,
     StructMode,
     type EvaluatedResource,
@@ -218,14 +218,14 @@ describe("offline evaluator: the engine's semantics", () => {
             }),
             res("aws:autoscaling/group:Group", { maxInstanceLifetime: UNKNOWN }),
         ];
-        setDirectPath(false); // every resource through the analyzer's request handling
+        setPlainJsonShortcut(false); // every resource through the analyzer's request handling
         try {
             const direct = await evaluatePack(resources, { preview: true });
             setStructMode(StructMode.Encoded);
             assert.deepEqual(await evaluatePack(resources, { preview: true }), direct);
         } finally {
-            setStructMode(StructMode.Direct);
-            setDirectPath(true);
+            setStructMode(StructMode.PassThrough);
+            setPlainJsonShortcut(true);
         }
     });
 
@@ -284,12 +284,12 @@ describe("offline evaluator: the plain-JSON shortcut equals the analyzer path", 
         options: { preview?: boolean; config?: Record<string, any> } = {},
     ): Promise<void> {
         const direct = await evaluatePack(resources, options);
-        setDirectPath(false);
+        setPlainJsonShortcut(false);
         try {
             const analyzed = await evaluatePack(resources, options);
             assert.deepEqual(direct, analyzed);
         } finally {
-            setDirectPath(true);
+            setPlainJsonShortcut(true);
         }
     }
 

@@ -281,3 +281,159 @@ describe("golden-image-require", () => {
         },
     ]);
 });
+
+describe("golden-image-require: floating images and aliases on every cloud, unreadable references", () => {
+    const tag = { "image-version": "42" };
+    table("golden-image-require", [
+        {
+            it: "rejects a GCP instance on a public image family's short form (debian-cloud/debian-12)",
+            type: "gcp:compute/instance:Instance",
+            inputs: { bootDisk: { initializeParams: { image: "debian-cloud/debian-12" } }, labels: tag },
+            expect: ['"debian-cloud/debian-12" names a public image family'],
+        },
+        {
+            it: "reports a short form of another project (an image or a family, whichever exists)",
+            type: "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
+            inputs: {
+                sourceInstanceTemplate: "t",
+                bootDisk: { initializeParams: { image: "my-project/app" } },
+                labels: tag,
+            },
+            expect: ['cannot read bootDisk.initializeParams.image "my-project/app"'],
+        },
+        {
+            it: "accepts a GCP instance on a self link to a named image",
+            type: "gcp:compute/instance:Instance",
+            inputs: {
+                bootDisk: {
+                    initializeParams: {
+                        image: "https://www.googleapis.com/compute/v1/projects/p/global/images/app-v42",
+                    },
+                },
+                labels: tag,
+            },
+            expect: [],
+        },
+        {
+            it: "rejects a GCP instance that boots an existing disk",
+            type: "gcp:compute/instance:Instance",
+            inputs: { bootDisk: { source: "projects/p/zones/z/disks/pet" }, labels: tag },
+            expect: ["an existing disk is a server's own disk"],
+        },
+        {
+            it: "accepts an instance from a machine image carrying the version label",
+            type: "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage",
+            inputs: { sourceMachineImage: "projects/p/global/machineImages/app-v42", labels: tag },
+            expect: [],
+        },
+        {
+            it: "rejects an SSM alias on a spot instance request",
+            type: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+            inputs: {
+                ami: "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+                tags: tag,
+            },
+            expect: ["SSM parameter alias"],
+        },
+        {
+            it: "reports an AMI that is a name, not an id",
+            type: "aws:ec2/launchConfiguration:LaunchConfiguration",
+            inputs: { imageId: "ubuntu-22.04" },
+            expect: ['cannot read imageId "ubuntu-22.04": not an AMI id'],
+        },
+        {
+            it: "accepts a launch configuration on an AMI id (it has no tags to carry the version)",
+            type: "aws:ec2/launchConfiguration:LaunchConfiguration",
+            inputs: { imageId: "ami-0123456789abcdef0" },
+            expect: [],
+        },
+        {
+            it: "rejects a spot fleet launch specification on an SSM alias",
+            type: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+            inputs: { launchSpecifications: [{ ami: "resolve:ssm:/golden/app", tags: tag }] },
+            expect: ["SSM parameter alias"],
+        },
+        {
+            it: "accepts an Azure VM on a managed image (immutable)",
+            type: "azure-native:compute:VirtualMachine",
+            inputs: {
+                storageProfile: {
+                    imageReference: {
+                        id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/app-v42",
+                    },
+                },
+                tags: tag,
+            },
+            expect: [],
+        },
+        {
+            it: "rejects a scale-set VM on a community gallery image at latest",
+            type: "azure-native:compute:VirtualMachineScaleSetVM",
+            inputs: {
+                storageProfile: {
+                    imageReference: { communityGalleryImageId: "/CommunityGalleries/c/Images/app/Versions/latest" },
+                },
+                tags: tag,
+            },
+            expect: ["without a pinned version"],
+        },
+        {
+            it: "reports a VM whose storage profile names no image",
+            type: "azure-native:compute:VirtualMachine",
+            inputs: { storageProfile: { osDisk: { createOption: "FromImage" } }, tags: tag },
+            expect: ["cannot read storageProfile.imageReference undefined: not set"],
+        },
+    ]);
+});
+
+describe("image rules on more container platforms, and unreadable values", () => {
+    table("image-digest-require", [
+        {
+            it: "rejects a tag in an AWS Batch job definition's containerProperties",
+            type: "aws:batch/jobDefinition:JobDefinition",
+            inputs: { type: "container", containerProperties: JSON.stringify({ image: "busybox:1.36" }) },
+            expect: ['containerProperties image "busybox:1.36" is a tag'],
+        },
+        {
+            it: "rejects :latest in a Container Instances group",
+            type: "azure-native:containerinstance:ContainerGroup",
+            inputs: { osType: "Linux", containers: [{ name: "web", image: "nginx:latest" }] },
+            expect: ['containers[0] (web) image "nginx:latest" uses :latest'],
+        },
+        {
+            it: "rejects a tag in a Cloud Run worker pool",
+            type: "gcp:cloudrunv2/workerPool:WorkerPool",
+            inputs: { location: "l", template: { containers: [{ image: "us-docker.pkg.dev/p/r/w:v1" }] } },
+            expect: ["is a tag"],
+        },
+        {
+            it: "rejects a tag in an ECS daemon task definition",
+            type: "aws:ecs/daemonTaskDefinition:DaemonTaskDefinition",
+            inputs: {
+                family: "d",
+                containerDefinitions: [{ name: "agent", image: "agent:v3", readonlyRootFilesystem: true }],
+            },
+            expect: ['containerDefinitions[0] (agent) image "agent:v3" is a tag'],
+        },
+        {
+            it: "reports an image that is not text",
+            type: "gcp:cloudrunv2/service:Service",
+            inputs: { template: { containers: [{ image: { repo: "x" } }] } },
+            expect: ['cannot read template.containers[0].image {"repo":"x"}'],
+        },
+    ]);
+    table("registry-tag-immutability-require", [
+        {
+            it: 'reports an ECR imageTagMutability "LOCKED" (not a value ECR knows)',
+            type: "aws:ecr/repository:Repository",
+            inputs: { imageTagMutability: "LOCKED" },
+            expect: ['cannot read imageTagMutability "LOCKED"'],
+        },
+        {
+            it: 'reports dockerConfig.immutableTags "yes"',
+            type: "gcp:artifactregistry/repository:Repository",
+            inputs: { format: "DOCKER", dockerConfig: { immutableTags: "yes" } },
+            expect: ['cannot read dockerConfig.immutableTags "yes"'],
+        },
+    ]);
+});

@@ -202,3 +202,62 @@ describe("instance-state-forbid (advisory)", () => {
         },
     ]);
 });
+
+describe("lifecycle rules on fleets, and unreadable settings", () => {
+    table("floating-launch-template-forbid", [
+        {
+            it: "rejects an EC2 fleet on $Latest",
+            type: "aws:ec2/fleet:Fleet",
+            inputs: {
+                launchTemplateConfigs: [
+                    { launchTemplateSpecification: { launchTemplateId: "lt-1", version: "$Latest" } },
+                ],
+            },
+            expect: ["launchTemplateConfigs[0].launchTemplateSpecification.version $Latest floats"],
+        },
+        {
+            it: "rejects a spot fleet whose launch template version is unset ($Default)",
+            type: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+            inputs: { launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-1" } }] },
+            expect: ["(unset: $Default) floats"],
+        },
+        {
+            it: "accepts an EC2 fleet on a numbered version",
+            type: "aws:ec2/fleet:Fleet",
+            inputs: {
+                launchTemplateConfigs: [{ launchTemplateSpecification: { launchTemplateId: "lt-1", version: "7" } }],
+            },
+            expect: [],
+        },
+        {
+            it: "reports a version that is not text",
+            type: "aws:autoscaling/group:Group",
+            inputs: { launchTemplate: { id: "lt-1", version: { latest: true } }, maxInstanceLifetime: 86400 },
+            expect: ["cannot read launchTemplate.version"],
+        },
+    ]);
+    table("instance-lifetime-require", [
+        {
+            it: 'reports maxInstanceLifetime "forever"',
+            type: "aws:autoscaling/group:Group",
+            inputs: { maxInstanceLifetime: "forever" },
+            expect: ['cannot read maxInstanceLifetime "forever"'],
+        },
+    ]);
+    table("rolling-replacement-require", [
+        {
+            it: 'reports a MIG updatePolicy.type "SOMETIMES"',
+            type: "gcp:compute/instanceGroupManager:InstanceGroupManager",
+            inputs: { updatePolicy: { type: "SOMETIMES" } },
+            expect: ['cannot read updatePolicy.type "SOMETIMES"'],
+        },
+    ]);
+    table("instance-state-forbid", [
+        {
+            it: "flags a per-instance config that preserves a disk",
+            type: "gcp:compute/perInstanceConfig:PerInstanceConfig",
+            inputs: { instanceGroupManager: "m", preservedState: { disks: [{ deviceName: "data", source: "d" }] } },
+            expect: ["preservedState.disks"],
+        },
+    ]);
+});

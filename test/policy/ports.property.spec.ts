@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { isInternetSource, NON_PUBLIC_BLOCKS } from "../../policy/model/internet";
-import { parsePortSpec, rangeContains } from "../../policy/model/ports";
+import { parsePortList, parsePortSpec, rangeContains } from "../../policy/model/ports";
 import { adminIngressForbid } from "../../policy/rules/adminIngressForbid";
 
 /** Oracle: an IPv4 CIDR as [first, last] integers. */
@@ -122,13 +122,34 @@ describe("ports and CIDRs (property-based)", () => {
         );
         fc.assert(
             fc.property(fc.stringMatching(/^[A-Za-z]{1,12}$/), (word) => {
-                fc.pre(!["internet", "any"].includes(word.toLowerCase()));
+                fc.pre(!["internet", "any", "azurecloud"].includes(word.toLowerCase()));
                 assert.equal(isInternetSource(word), false);
             }),
         );
     });
 
-    it("admin-ingress-forbid rejects an AWS ingress rule exactly when a TCP/all rule opens an admin port to a public source", () => {
+    it("reads a comma list of ports and ranges as the union of its items", () => {
+        fc.assert(
+            fc.property(
+                fc.array(fc.tuple(fc.nat(65535), fc.nat(65535), fc.boolean()), { minLength: 1, maxLength: 5 }),
+                fc.nat(65535),
+                (items, p) => {
+                    const text = items.map(([a, b, range]) => (range ? `${a} - ${b}` : String(a))).join(", ");
+                    const ranges = parsePortList(text)!;
+                    const expected = items.some(([a, b, range]) =>
+                        range ? Math.min(a, b) <= p && p <= Math.max(a, b) : a === p,
+                    );
+                    assert.equal(
+                        ranges.some((r) => rangeContains(r, p)),
+                        expected,
+                        text,
+                    );
+                },
+            ),
+        );
+    });
+
+    it("admin-ingress-forbid rejects an AWS ingress rule exactly when a TCP/all rule opens an admin port (or UDP 3389) to a public source", () => {
         const admin = [22, 3389, 5985, 5986];
         fc.assert(
             fc.property(
@@ -141,7 +162,9 @@ describe("ports and CIDRs (property-based)", () => {
                     const hi = Math.max(from, to);
                     const all = protocol === "-1" || protocol === "all";
                     const tcp = protocol === "tcp" || protocol === "6";
-                    const opens = all || (tcp && admin.some((p) => lo <= p && p <= hi));
+                    const udp = protocol === "udp";
+                    const opens =
+                        all || (tcp && admin.some((p) => lo <= p && p <= hi)) || (udp && lo <= 3389 && 3389 <= hi);
                     const publicSource = ["0.0.0.0/0", "::/0", "8.8.8.0/24"].includes(cidr);
                     const reports: string[] = [];
                     const key = cidr.includes(":") ? "ipv6CidrBlocks" : "cidrBlocks";
