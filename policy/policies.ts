@@ -5,11 +5,14 @@
  * (the evaluator has no engine to call `configure`, so it passes the --policy-pack-config values here).
  */
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { REMEDIATIONS } from "./remediations/index";
+import { remediateInPlace } from "./remediations/remediation";
 import type { EnforcementLevel, Rule, StackResource } from "./rule";
 
 /** Level and properties for one rule, as resolved from a pack config. */
 export interface RuleSettings {
-    enforcementLevel?: EnforcementLevel | "disabled";
+    /** "remediate": the engine applies the rule's remediation (policy/remediations/) before judging; mandatory otherwise. */
+    enforcementLevel?: EnforcementLevel | "remediate" | "disabled";
     properties?: Record<string, unknown>;
 }
 
@@ -52,6 +55,14 @@ export function toPolicy(rule: Rule, settings?: RuleSettings): Policy {
                 );
             },
         };
+        // Run by the engine only when the level is "remediate" (policy/remediations/remediation.ts).
+        const remediation = REMEDIATIONS.get(rule.name);
+        if (remediation) {
+            policy.remediateResource = (args) =>
+                types.has(args.type)
+                    ? remediateInPlace(rule, remediation, args.type, args.props, configOf(args.getConfig()))
+                    : undefined;
+        }
         return policy;
     }
     const policy: StackValidationPolicy = {
