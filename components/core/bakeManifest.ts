@@ -90,6 +90,8 @@ export interface BakeManifest {
     durationsMs: Record<string, number>;
     /** When the bake ran (ISO 8601). */
     builtAt: string;
+    /** SOURCE_DATE_EPOCH of the bake: with the same definition, version and packages, it rebuilds the same raw sha256. */
+    sourceDateEpoch?: number;
     uploads?: BakeUploads;
 }
 
