@@ -1,121 +1,99 @@
 /**
  * ContainerService: the cloud-neutral facade over the three blue-green container services. One args shape
  * (the shared slots, port, health path, env, secret references, scaling, labels) plus the chosen cloud's
- * specifics; it creates AwsContainerService, GcpContainerService or AzureContainerService as its child (use
- * the per-cloud class directly for its escape hatches: component outputs may only be @pulumi resources).
+ * specifics, the very interfaces the per-cloud components extend (AwsServiceSpecifics, GcpServiceSpecifics,
+ * AzureServiceSpecifics), so no field can be lost between the two. It creates AwsContainerService,
+ * GcpContainerService or AzureContainerService as its child (use the per-cloud class directly for its escape
+ * hatches: component outputs may only be @pulumi resources).
+ *
+ * Only the chosen cloud's module is loaded, when the facade is constructed: the per-cloud classes are
+ * imported as types, so an AWS-only program never loads @pulumi/gcp or @pulumi/azure-native.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AwsContainerService } from "./aws/containerService";
-import { AzureContainerService } from "./azure/containerService";
-import { GcpContainerService } from "./gcp/containerService";
+import type { AwsContainerService } from "./aws/containerService";
+import type { AwsServiceSpecifics } from "./aws/serviceArgs";
+import type { AzureContainerService } from "./azure/containerService";
+import type { AzureServiceSpecifics } from "./azure/serviceArgs";
 import { Cloud } from "./core/clouds";
-import type { ContainerServiceArgs } from "./core/serviceArgs";
-import { Validator } from "./core/validation";
 import { componentType } from "./core/packageName";
-
-/** AWS specifics of {@link ContainerService}. */
-export interface ContainerServiceAwsArgs {
-    /** The VPC of the load balancer, the target groups and the tasks. */
-    vpcId: pulumi.Input<string>;
-    /** Subnets of the load balancer (and of the tasks unless `taskSubnetIds`). */
-    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** Subnets of the tasks. Default: `subnetIds`. */
-    taskSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Give tasks a public IP (subnets without a NAT gateway). Default false. */
-    assignPublicIp?: pulumi.Input<boolean>;
-    /** ACM certificate for HTTPS on 443. Default: HTTP on 80 only. */
-    certificateArn?: pulumi.Input<string>;
-}
-
-/** GCP specifics of {@link ContainerService}. */
-export interface ContainerServiceGcpArgs {
-    /** The Cloud Run region. */
-    region: pulumi.Input<string>;
-    /** The project. Default: the provider's. */
-    project?: pulumi.Input<string>;
-    /** Let anyone invoke the service. Default false. */
-    allowUnauthenticated?: pulumi.Input<boolean>;
-    /** Refuse to destroy the service. Default true. */
-    deletionProtection?: pulumi.Input<boolean>;
-}
-
-/** Azure specifics of {@link ContainerService}. */
-export interface ContainerServiceAzureArgs {
-    /** The resource group of every resource. */
-    resourceGroupName: pulumi.Input<string>;
-    /** The Azure region. Default: the resource group's. */
-    location?: pulumi.Input<string>;
-    /** An existing Container Apps environment. Default: one of its own with Log Analytics. */
-    managedEnvironmentId?: pulumi.Input<string>;
-}
+import type { ContainerServiceArgs } from "./core/serviceArgs";
+import { pickSlotOutputs, type SlotOutputs } from "./core/slotOutputs";
+import { Validator } from "./core/validation";
+import type { GcpContainerService } from "./gcp/containerService";
+import type { GcpServiceSpecifics } from "./gcp/serviceArgs";
 
 /** Args of {@link ContainerService}: the shared args, the cloud, and that cloud's specifics. */
 export interface ContainerServiceFacadeArgs extends ContainerServiceArgs {
     /** The cloud to deploy to. */
     cloud: Cloud;
-    /** Required when `cloud` is aws. */
-    aws?: ContainerServiceAwsArgs;
-    /** Required when `cloud` is gcp. */
-    gcp?: ContainerServiceGcpArgs;
-    /** Required when `cloud` is azure. */
-    azure?: ContainerServiceAzureArgs;
+    /** Required when `cloud` is aws: the AWS specifics of AwsContainerService. */
+    aws?: AwsServiceSpecifics;
+    /** Required when `cloud` is gcp: the Cloud Run specifics of GcpContainerService. */
+    gcp?: GcpServiceSpecifics;
+    /** Required when `cloud` is azure: the Container Apps specifics of AzureContainerService. */
+    azure?: AzureServiceSpecifics;
 }
 
 /** A blue-green container service on the chosen cloud; see the module comment. */
-export class ContainerService extends pulumi.ComponentResource {
+export class ContainerService extends pulumi.ComponentResource implements SlotOutputs {
     /** The URL that takes the live traffic. */
-    public readonly url: pulumi.Output<string>;
+    public readonly url!: pulumi.Output<string>;
     /** Per slot holding a release: a URL that reaches only that slot. */
-    public readonly smokeTestUrls: pulumi.Output<Record<string, string>>;
+    public readonly smokeTestUrls!: pulumi.Output<Record<string, string>>;
     /** The slot taking the traffic. */
-    public readonly liveSlot: pulumi.Output<string>;
+    public readonly liveSlot!: pulumi.Output<string>;
     /** Traffic percent per slot. */
-    public readonly trafficWeights: pulumi.Output<Record<string, number>>;
+    public readonly trafficWeights!: pulumi.Output<Record<string, number>>;
     /** The release version per slot. */
-    public readonly slotVersions: pulumi.Output<Record<string, string>>;
+    public readonly slotVersions!: pulumi.Output<Record<string, string>>;
+    /**
+     * The identity the application runs as: the task role ARN (AWS), the service account email (GCP), the
+     * managed identity's principal id (Azure). Grant it what the application itself reads.
+     */
+    public readonly runtimeIdentity: pulumi.Output<string>;
+    /** Per slot: the revision serving it (Cloud Run / Container Apps; empty on AWS, where a slot is an ECS service). */
+    public readonly revisionNames: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: ContainerServiceFacadeArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("ContainerService"), name, {}, opts);
-        const v = new Validator("ContainerService", name);
-        const { cloud, aws, gcp, azure, ...shared } = args;
-        const parent = { parent: this };
-        let inner: AwsContainerService | GcpContainerService | AzureContainerService;
-        switch (cloud) {
-            case Cloud.Aws:
-                inner = new AwsContainerService(
-                    name,
-                    { ...shared, ...(aws ?? v.fail("aws", "is required when cloud is aws")) },
-                    parent,
-                );
-                break;
-            case Cloud.Gcp:
-                inner = new GcpContainerService(
-                    name,
-                    { ...shared, ...(gcp ?? v.fail("gcp", "is required when cloud is gcp")) },
-                    parent,
-                );
-                break;
-            case Cloud.Azure:
-                inner = new AzureContainerService(
-                    name,
-                    { ...shared, ...(azure ?? v.fail("azure", "is required when cloud is azure")) },
-                    parent,
-                );
-                break;
-            default:
-                inner = v.fail("cloud", `must be "aws", "gcp" or "azure", got ${JSON.stringify(cloud)}`);
-        }
-        this.url = inner.url;
-        this.smokeTestUrls = inner.smokeTestUrls;
-        this.liveSlot = inner.liveSlot;
-        this.trafficWeights = inner.trafficWeights;
-        this.slotVersions = inner.slotVersions;
+        const inner = createService(new Validator("ContainerService", name), name, args, { parent: this });
+        const outputs = pickSlotOutputs(inner);
+        Object.assign(this, outputs);
+        this.runtimeIdentity = inner.runtimeIdentity;
+        this.revisionNames = "revisionNames" in inner ? inner.revisionNames : pulumi.output<Record<string, string>>({});
         this.registerOutputs({
-            url: this.url,
-            smokeTestUrls: this.smokeTestUrls,
-            liveSlot: this.liveSlot,
-            trafficWeights: this.trafficWeights,
-            slotVersions: this.slotVersions,
+            ...outputs,
+            runtimeIdentity: this.runtimeIdentity,
+            revisionNames: this.revisionNames,
         });
+    }
+}
+
+/** Loads the chosen cloud's module (and so its SDK) and creates its service as the facade's child. */
+function createService(
+    v: Validator,
+    name: string,
+    args: ContainerServiceFacadeArgs,
+    opts: pulumi.ComponentResourceOptions,
+): AwsContainerService | GcpContainerService | AzureContainerService {
+    const { cloud, aws, gcp, azure, ...shared } = args;
+    switch (cloud) {
+        case Cloud.Aws: {
+            const specifics = aws ?? v.fail("aws", "is required when cloud is aws");
+            const m = require("./aws/containerService") as typeof import("./aws/containerService");
+            return new m.AwsContainerService(name, { ...shared, ...specifics }, opts);
+        }
+        case Cloud.Gcp: {
+            const specifics = gcp ?? v.fail("gcp", "is required when cloud is gcp");
+            const m = require("./gcp/containerService") as typeof import("./gcp/containerService");
+            return new m.GcpContainerService(name, { ...shared, ...specifics }, opts);
+        }
+        case Cloud.Azure: {
+            const specifics = azure ?? v.fail("azure", "is required when cloud is azure");
+            const m = require("./azure/containerService") as typeof import("./azure/containerService");
+            return new m.AzureContainerService(name, { ...shared, ...specifics }, opts);
+        }
+        default:
+            return v.fail("cloud", `must be "aws", "gcp" or "azure", got ${JSON.stringify(cloud)}`);
     }
 }

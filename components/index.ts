@@ -9,10 +9,22 @@ export * from "./image";
 export * from "./aws";
 export * from "./gcp";
 export * from "./azure";
+export { ContainerService, type ContainerServiceFacadeArgs } from "./containerService";
 export {
-    ContainerService,
-    type ContainerServiceAwsArgs,
-    type ContainerServiceAzureArgs,
-    type ContainerServiceFacadeArgs,
-    type ContainerServiceGcpArgs,
-} from "./containerService";
+    InstanceGroup,
+    type InstanceGroupAwsArgs,
+    type InstanceGroupAzureArgs,
+    type InstanceGroupFacadeArgs,
+    type InstanceGroupGcpArgs,
+} from "./instanceGroup";
+export {
+    MachineImage,
+    type MachineImageArgs,
+    type MachineImageArtifactSourceArgs,
+    type MachineImageAwsArgs,
+    type MachineImageAzureArgs,
+    type MachineImageGcpArgs,
+    type MachineImageS3ObjectArgs,
+    type MachineImageUploadsArgs,
+    type MachineImageUrlArgs,
+} from "./machineImage";

@@ -14,15 +14,19 @@ pulumi_cmd=${PULUMI:-pulumi}
 live=$($pulumi_cmd config get immutable:live --stack "$stack" 2>/dev/null || echo blue)
 if [ "$live" = blue ]; then idle=green; else idle=blue; fi
 
-# A live slot that follows "current" would move with the build stack: pin it to what it runs now.
+# Pin the live slot to what it runs now: a live slot that follows "current" would move with the build stack,
+# and its revision name (Cloud Run, Container Apps) is recorded so that traffic keeps naming the revision that
+# exists, whatever revision settings change later.
 live_value=$($pulumi_cmd config get "immutable:$live" --stack "$stack" 2>/dev/null || echo current)
-if [ "$live_value" = current ]; then
+revisions=$($pulumi_cmd stack output revisionNames --json --stack "$stack" 2>/dev/null || echo '{}')
+if [ "$live_value" = current ] || [ "$revisions" != '{}' ]; then
     slots=$($pulumi_cmd stack output slots --json --stack "$stack")
     pin=$(node -e '
         const s = JSON.parse(process.argv[1])[process.argv[2]];
         if (!s) process.exit(3);
-        console.log(JSON.stringify({ version: s.version, digest: s.image.split("@")[1] }));
-    ' "$slots" "$live")
+        const revision = (JSON.parse(process.argv[3] || "{}") || {})[process.argv[2]];
+        console.log(JSON.stringify({ version: s.version, digest: s.image.split("@")[1], ...(revision ? { revision } : {}) }));
+    ' "$slots" "$live" "$revisions")
     echo "pinning the live slot $live to what it runs: $pin"
     $pulumi_cmd config set "immutable:$live" "$pin" --stack "$stack"
 fi

@@ -23,20 +23,42 @@ export function keepReleasesOf(v: Validator, value: pulumi.Input<number> | undef
     return pulumi.output(value).apply(check);
 }
 
-/** The ECR lifecycle policy document: untagged leftovers go after a day, tagged releases beyond N go. */
+/**
+ * The ECR lifecycle policy document: keep the last N *tagged* images (the releases), expire older ones.
+ * Only tagged images are counted (`tagStatus: tagged`, every tag by the `*` pattern): the per-platform child
+ * manifests of a multi-platform release are untagged images of the same repository, and counting them would
+ * keep N/(platforms + 1) releases instead of N. No rule expires untagged images for the same reason: ECR's
+ * lifecycle evaluation does not follow an image index to its children, so an "untagged after a day" rule
+ * would delete the platform images of kept releases
+ * (https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html).
+ */
 export function ecrLifecyclePolicy(keep: number): string {
     return JSON.stringify({
         rules: [
             {
                 rulePriority: 1,
-                description: "Untagged manifests (interrupted pushes) expire after one day",
-                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+                description: `Keep the last ${keep} releases (rollback targets); expire older ones`,
+                selection: {
+                    tagStatus: "tagged",
+                    tagPatternList: ["*"],
+                    countType: "imageCountMoreThan",
+                    countNumber: keep,
+                },
                 action: { type: "expire" },
             },
+        ],
+    });
+}
+
+/** The lifecycle policy of a build-cache repository: cache images nothing tags any more go after a week. */
+export function ecrCacheLifecyclePolicy(): string {
+    return JSON.stringify({
+        rules: [
             {
-                rulePriority: 2,
-                description: `Keep the last ${keep} releases (rollback targets); expire older ones`,
-                selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keep },
+                rulePriority: 1,
+                description: "Cache layers no cache tag points to any more expire after 7 days",
+                selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
                 action: { type: "expire" },
             },
         ],

@@ -197,3 +197,22 @@ export function commonSettings(v: Validator, args: ContainerServiceArgs): Common
         labels: args.labels ?? {},
     };
 }
+
+/**
+ * Refuses a cpu / memory pair the runtime does not take, when both are known: `problem` is the runtime's rule
+ * and answers `cpu ...` or `memoryMiB ...` (the field it blames) or nothing.
+ */
+export function checkSize(
+    v: Validator,
+    common: Pick<CommonSettings, "cpu" | "memoryMiB">,
+    problem: (cpu: number, memoryMiB: number) => string | undefined,
+): void {
+    if (typeof common.cpu !== "number" || typeof common.memoryMiB !== "number") {
+        return;
+    }
+    const found = problem(common.cpu, common.memoryMiB);
+    if (found) {
+        const [, field, rest] = /^(cpu|memoryMiB) (.*)$/s.exec(found) ?? [, "cpu", found];
+        v.fail(field!, rest!);
+    }
+}

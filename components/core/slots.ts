@@ -11,7 +11,6 @@
  * only their traffic resource. Pure functions over plain values; components call {@link resolveSlots}.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { parseImageRef } from "./imageRef";
 import { Validator } from "./validation";
 import { describeVersionProblem, versionProblem } from "./version";
 
@@ -30,6 +29,13 @@ export interface SlotReleaseArgs {
     version: pulumi.Input<string>;
     /** The image of that release, pinned by digest (`repo@sha256:<64 hex>`). */
     image: pulumi.Input<string>;
+    /**
+     * The name of the revision already serving this slot (Cloud Run, Container Apps), as recorded when the slot
+     * was deployed: traffic names it while the slot is not `lastDeployed`. Default: derived from the current
+     * settings, which is that name as long as no revision setting changed since. Ignored on AWS and for the
+     * slot deployed last (its revision is the one the template creates).
+     */
+    revision?: pulumi.Input<string>;
 }
 
 /** The slot part of every container service's args. */
@@ -55,6 +61,8 @@ export interface SlotsArgs {
 export interface SlotRelease {
     version: string;
     image: string;
+    /** The recorded revision name, when given. */
+    revision?: string;
 }
 
 /** The resolved slot state every target derives its resources and its traffic from. */
@@ -83,8 +91,8 @@ export function slotVersions(plan: SlotPlan): Record<string, string> {
 
 /** Plain slot input, after Outputs are resolved. */
 export interface PlainSlots {
-    blue?: { version?: unknown; image?: unknown };
-    green?: { version?: unknown; image?: unknown };
+    blue?: { version?: unknown; image?: unknown; revision?: unknown };
+    green?: { version?: unknown; image?: unknown; revision?: unknown };
     live?: unknown;
     canaryWeight?: unknown;
     lastDeployed?: unknown;
@@ -100,10 +108,19 @@ export function otherSlot(slot: Slot): Slot {
 }
 
 /**
+ * How a slot's image is checked and normalized: container services pin `repo@sha256:` (the default), instance
+ * groups pass their cloud's machine-image check (components/core/instanceGroupArgs.ts).
+ */
+export type SlotImageCheck = (v: Validator, field: string, value: unknown) => string;
+
+/** The container check: `repo@sha256:<64 hex>`. */
+export const pinnedImage: SlotImageCheck = (v, field, value) => v.pinned(field, value);
+
+/**
  * Validates plain slot input and resolves it. Errors name the component, its name and the field:
  * `ContainerService "api": live is "green", but green holds no release: ...`.
  */
-export function planSlots(v: Validator, input: PlainSlots): SlotPlan {
+export function planSlots(v: Validator, input: PlainSlots, image: SlotImageCheck = pinnedImage): SlotPlan {
     if (!isSlot(input.live)) {
         v.fail("live", `must be "blue" or "green", got ${JSON.stringify(input.live)}`);
     }
@@ -126,8 +143,11 @@ export function planSlots(v: Validator, input: PlainSlots): SlotPlan {
                 `${describeVersionProblem(problem)} (it tags the image and names revisions), got ${JSON.stringify(version)}`,
             );
         }
-        const image = v.pinned(`${slot}.image`, r.image);
-        releases[slot] = { version, image };
+        releases[slot] = {
+            version,
+            image: image(v, `${slot}.image`, r.image),
+            ...recordedRevision(v, slot, r.revision),
+        };
     }
     const canary =
         input.canaryWeight === undefined || input.canaryWeight === null
@@ -170,6 +190,20 @@ export function planSlots(v: Validator, input: PlainSlots): SlotPlan {
     return { live, idle, slots, releases, weights, template };
 }
 
+/** A recorded revision name: a DNS label (what both clouds accept), or nothing. */
+function recordedRevision(v: Validator, slot: Slot, revision: unknown): { revision?: string } {
+    if (revision === undefined || revision === null || revision === "") {
+        return {};
+    }
+    if (typeof revision !== "string" || !/^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/.test(revision)) {
+        v.fail(
+            `${slot}.revision`,
+            `must be a revision name (lowercase letters, digits and hyphens, starting with a letter, at most 63), got ${JSON.stringify(revision)}`,
+        );
+    }
+    return { revision };
+}
+
 /** True when the value is neither an Output nor a Promise (so it can be validated now). */
 export function isKnown(value: unknown): boolean {
     if (pulumi.Output.isInstance(value) || value instanceof Promise) {
@@ -189,19 +223,28 @@ export function isKnown(value: unknown): boolean {
  * component's constructor; Outputs are validated when they resolve. Which slots hold a release must be
  * known now (it decides which resources exist): an object per slot, its fields may be Outputs.
  */
-export function resolveSlots(component: string, name: string, args: SlotsArgs): pulumi.Output<SlotPlan> {
+export function resolveSlots(
+    component: string,
+    name: string,
+    args: SlotsArgs,
+    image: SlotImageCheck = pinnedImage,
+): pulumi.Output<SlotPlan> {
     const v = new Validator(component, name);
     const raw = {
-        blue: args.blue ? { version: args.blue.version, image: args.blue.image } : undefined,
-        green: args.green ? { version: args.green.version, image: args.green.image } : undefined,
+        blue: args.blue
+            ? { version: args.blue.version, image: args.blue.image, revision: args.blue.revision }
+            : undefined,
+        green: args.green
+            ? { version: args.green.version, image: args.green.image, revision: args.green.revision }
+            : undefined,
         live: args.live,
         canaryWeight: args.canaryWeight,
         lastDeployed: args.lastDeployed,
     };
     if (isKnown(raw)) {
-        return pulumi.output(planSlots(v, raw as PlainSlots));
+        return pulumi.output(planSlots(v, raw as PlainSlots, image));
     }
-    return pulumi.output(raw).apply((plain) => planSlots(v, plain as PlainSlots));
+    return pulumi.output(raw).apply((plain) => planSlots(v, plain as PlainSlots, image));
 }
 
 /** Lowercase letters, digits and single hyphens (what revision names and labels accept). */
@@ -211,17 +254,4 @@ export function dnsLabel(text: string): string {
         .replace(/[^a-z0-9-]+/g, "-")
         .replace(/-+/g, "-")
         .replace(/^-|-$/g, "");
-}
-
-/**
- * The name suffix of a slot's revision: `<slot>-<version>-<first 7 hex of the digest>`, at most `max`
- * characters (the version is shortened first). The digest part keeps a re-pinned version from reusing a
- * revision name; the slot part keeps both slots apart when they run the same release.
- */
-export function revisionSuffix(slot: Slot, release: SlotRelease, max = 30): string {
-    const digest = parseImageRef(release.image)?.digest ?? "";
-    const hex = digest.replace(/^sha256:/, "").slice(0, 7);
-    const room = Math.max(1, max - slot.length - hex.length - 2);
-    const version = dnsLabel(release.version).slice(0, room).replace(/-$/, "") || "r";
-    return `${slot}-${version}-${hex}`;
 }

@@ -2,9 +2,10 @@ import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { registryCacheFrom, registryCacheRepository, registryCacheTo } from "../core/buildCache";
 import { pinnedRef } from "../core/imageRef";
 import { Validator } from "../core/validation";
-import { checkBuildArgs, checkRepository, checkVersion, gitSha } from "./buildInputs";
+import { checkBuildArgs, checkRepository, checkVersion, dirtyTreeProblem, gitSha } from "./buildInputs";
 import { checkBaseImages, describeUnpinned } from "./dockerfile";
 import { componentType } from "../core/packageName";
 
@@ -30,10 +31,10 @@ export interface RegistryTarget {
     repositoryUrl: pulumi.Input<string>;
     /** Registry host to authenticate against; the repository's host when omitted. */
     server?: pulumi.Input<string>;
-    /** Push user name; the ambient Docker credentials are used when omitted. */
-    username?: pulumi.Input<string>;
+    /** Push user name; the ambient Docker credentials are used when omitted (or when it resolves to nothing). */
+    username?: pulumi.Input<string | undefined>;
     /** Push password or token (keep it secret); the ambient Docker credentials are used when omitted. */
-    password?: pulumi.Input<string>;
+    password?: pulumi.Input<string | undefined>;
 }
 
 /** Arguments of {@link ContainerImage}. */
@@ -42,7 +43,10 @@ export interface ContainerImageArgs {
     context: pulumi.Input<string>;
     /** Dockerfile path, relative to the context (default `Dockerfile`). */
     dockerfile?: pulumi.Input<string>;
-    /** Release version the image is tagged with in every registry (default: the git SHA of the context). Tags never move. */
+    /**
+     * Release version the image is tagged with in every registry. Tags never move. Default: the git SHA of the
+     * context, refused when the context has uncommitted changes (the SHA would name other sources).
+     */
     version?: pulumi.Input<string>;
     /** Registries to push the one build to; the digest is the same in all of them. */
     registries: RegistryTarget[];
@@ -54,9 +58,14 @@ export interface ContainerImageArgs {
     buildArgs?: pulumi.Input<Record<string, pulumi.Input<string>>>;
     /** BuildKit secrets by id, mounted with `RUN --mount=type=secret,id=<id>`; never stored in the image. */
     secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Cache sources in buildx syntax, e.g. `type=registry,ref=<repo>:buildcache`. */
+    /**
+     * A build-cache repository (the registries' `cacheRepositoryUrl`, never a release repository): the build reads
+     * and writes its BuildKit cache there, under the one tag that repository lets move.
+     */
+    cacheRepositoryUrl?: pulumi.Input<string>;
+    /** Further cache sources in buildx syntax (a `type=registry` ref may not name a release repository). */
     cacheFrom?: pulumi.Input<string>[];
-    /** Cache exports in buildx syntax, e.g. `type=registry,ref=<repo>:buildcache,mode=max`. */
+    /** Further cache exports in buildx syntax (a `type=registry` ref may not name a release repository). */
     cacheTo?: pulumi.Input<string>[];
     /** Unpinned base images: refuse (default) or warn. */
     baseImagePolicy?: BaseImagePolicy;
@@ -85,24 +94,12 @@ export class ContainerImage extends pulumi.ComponentResource {
     constructor(name: string, args: ContainerImageArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType("ContainerImage"), name, args, opts);
         const v = new Validator("ContainerImage", name);
-        const registries = v.nonEmptyArray("registries", args.registries);
-        const names = new Set<string>();
-        registries.forEach((r, i) => {
-            checkRepository(v, `registries[${i}].repositoryUrl`, r.repositoryUrl);
-            if (typeof r.name === "string") {
-                if (r.name.trim() === "") {
-                    v.fail(`registries[${i}].name`, "must be a non-empty key such as aws, gcp or azure");
-                }
-                if (names.has(r.name)) {
-                    v.fail(`registries[${i}].name`, `repeats "${r.name}": each registry needs its own key`);
-                }
-                names.add(r.name);
-            }
-        });
+        const registries = checkRegistries(v, args.registries);
         if (args.buildArgs !== undefined && !pulumi.Output.isInstance(args.buildArgs)) {
             checkBuildArgs(v, args.buildArgs as Record<string, unknown>);
         }
         checkVersion(v, args.version);
+        checkCaches(v, args);
 
         // Plain inputs are checked now, so errors surface at construction; outputs when they resolve.
         const policy = args.baseImagePolicy ?? BaseImagePolicy.Require;
@@ -127,13 +124,6 @@ export class ContainerImage extends pulumi.ComponentResource {
         const tags = pulumi
             .all([this.version, ...registries.map((r) => r.repositoryUrl)])
             .apply(([version, ...repos]) => repos.map((repo) => `${repo}:${version}`));
-        const credentials = registries
-            .filter((r) => r.username !== undefined && r.password !== undefined)
-            .map((r) => ({
-                address: r.server ?? pulumi.output(r.repositoryUrl).apply((u) => u.split("/")[0]),
-                username: r.username!,
-                password: pulumi.secret(r.password!),
-            }));
         this.image = new dockerbuild.Image(
             `${name}-build`,
             {
@@ -143,8 +133,8 @@ export class ContainerImage extends pulumi.ComponentResource {
                 target: args.target,
                 buildArgs: args.buildArgs,
                 secrets: args.secrets,
-                cacheFrom: args.cacheFrom?.map((raw) => ({ raw })),
-                cacheTo: args.cacheTo?.map((raw) => ({ raw })),
+                cacheFrom: cacheSpecs(args.cacheRepositoryUrl, registryCacheFrom, args.cacheFrom),
+                cacheTo: cacheSpecs(args.cacheRepositoryUrl, registryCacheTo, args.cacheTo),
                 labels: pulumi.all([args.labels ?? {}, this.version, this.gitSha]).apply(([labels, version, sha]) => ({
                     ...labels,
                     "org.opencontainers.image.version": version,
@@ -152,7 +142,7 @@ export class ContainerImage extends pulumi.ComponentResource {
                 })),
                 tags,
                 push: true,
-                registries: credentials,
+                registries: pushCredentials(registries),
                 buildOnPreview: false,
             },
             { parent: this },
@@ -176,6 +166,43 @@ export class ContainerImage extends pulumi.ComponentResource {
             image: this.image,
         });
     }
+}
+
+/** Checks the registry list: at least one, repositories without tag or digest, one key per registry. */
+function checkRegistries(v: Validator, list: RegistryTarget[]): RegistryTarget[] {
+    const registries = v.nonEmptyArray("registries", list);
+    const names = new Set<string>();
+    registries.forEach((r, i) => {
+        checkRepository(v, `registries[${i}].repositoryUrl`, r.repositoryUrl);
+        if (typeof r.name === "string") {
+            if (r.name.trim() === "") {
+                v.fail(`registries[${i}].name`, "must be a non-empty key such as aws, gcp or azure");
+            }
+            if (names.has(r.name)) {
+                v.fail(`registries[${i}].name`, `repeats "${r.name}": each registry needs its own key`);
+            }
+            names.add(r.name);
+        }
+    });
+    return registries;
+}
+
+/**
+ * The push credentials of the registries that have them. Credentials that resolve to nothing (no token to
+ * mint one) leave that registry to the host's login.
+ */
+function pushCredentials(registries: RegistryTarget[]): pulumi.Output<dockerbuild.types.input.RegistryArgs[]> {
+    return pulumi
+        .all(
+            registries
+                .filter((r) => r.username !== undefined && r.password !== undefined)
+                .map((r) => ({
+                    address: r.server ?? pulumi.output(r.repositoryUrl).apply((u) => u.split("/")[0]),
+                    username: r.username!,
+                    password: pulumi.secret(r.password!),
+                })),
+        )
+        .apply((all) => all.filter((c) => c.username && c.password) as dockerbuild.types.input.RegistryArgs[]);
 }
 
 /** What a build is made of, once checked. */
@@ -208,6 +235,10 @@ function inspectBuild(
         pulumi.log.warn(`${v.subject}: dockerfile ${message}`, resource);
     }
     const sha = gitSha(build.context);
+    const dirty = build.version === undefined && sha ? dirtyTreeProblem(build.context, build.dockerfile) : undefined;
+    if (dirty) {
+        v.fail("version", `is not set and ${dirty}`);
+    }
     const version = build.version ?? sha;
     if (!version) {
         return v.fail(
@@ -217,4 +248,46 @@ function inspectBuild(
     }
     checkVersion(v, version);
     return { file, baseImages: report.pinned, gitSha: sha ?? "unknown", version };
+}
+
+/** The cache specs of one direction: the cache repository's, then the extra ones. */
+function cacheSpecs(
+    cacheRepository: pulumi.Input<string> | undefined,
+    spec: (repository: string) => string,
+    extra: pulumi.Input<string>[] | undefined,
+): Array<{ raw: pulumi.Input<string> }> | undefined {
+    const all = [
+        ...(cacheRepository === undefined ? [] : [pulumi.output(cacheRepository).apply(spec)]),
+        ...(extra ?? []),
+    ];
+    return all.length > 0 ? all.map((raw) => ({ raw })) : undefined;
+}
+
+/**
+ * Refuses a registry cache in a release repository: the cache tag is pushed on every build, which an immutable
+ * repository refuses from the second build on. Plain values are checked; Outputs pass.
+ */
+function checkCaches(v: Validator, args: ContainerImageArgs): void {
+    const releases = new Set(
+        args.registries.map((r) => r.repositoryUrl).filter((u): u is string => typeof u === "string"),
+    );
+    const check = (field: string, repository: unknown) => {
+        if (typeof repository === "string" && releases.has(repository)) {
+            v.fail(
+                field,
+                `names the release repository ${repository}: its tags are immutable, so the cache tag could be pushed once; use the registry's build-cache repository (buildCache: true, cacheRepositoryUrl)`,
+            );
+        }
+    };
+    check("cacheRepositoryUrl", args.cacheRepositoryUrl);
+    for (const [field, specs] of [
+        ["cacheFrom", args.cacheFrom],
+        ["cacheTo", args.cacheTo],
+    ] as const) {
+        (specs ?? []).forEach((spec, i) => {
+            if (typeof spec === "string") {
+                check(`${field}[${i}]`, registryCacheRepository(spec));
+            }
+        });
+    }
 }

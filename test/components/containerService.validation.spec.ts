@@ -6,7 +6,8 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesize } from "../../bin/lib/synthesize";
 import type { ContainerServiceArgs } from "../../components/core/serviceArgs";
-import { planSlots, revisionSuffix, Slot, type PlainSlots } from "../../components/core/slots";
+import { revisionSuffix, templateHash } from "../../components/core/revisions";
+import { planSlots, Slot, type PlainSlots } from "../../components/core/slots";
 import { Validator } from "../../components/core/validation";
 import { CLOUDS, type CloudAdapter } from "./support/clouds";
 import { digestOf, REPOS } from "./support/fixtures";
@@ -170,20 +171,23 @@ describe("slot model", () => {
         assert.equal(planSlots(V, { ...slots, live: "green" }).template, Slot.Green);
     });
 
-    it("derives revision suffixes from the slot, the version and the digest, within the length limit", () => {
-        const long = { version: "565442c85c265da0ea882a48fd2f25b16d7913e4", image: IMG42 };
-        const suffix = revisionSuffix(Slot.Green, long, 30);
+    it("derives revision suffixes from the slot, the version and the template hash, within the length limit", () => {
+        const long = "565442c85c265da0ea882a48fd2f25b16d7913e4";
+        const suffix = revisionSuffix(Slot.Green, long, templateHash({ image: IMG42 }), 30);
         assert.ok(suffix.length <= 30, suffix);
-        assert.match(suffix, /^green-[a-z0-9-]+-[0-9a-f]{7}$/);
+        assert.match(suffix, /^green-[a-z0-9-]+-[0-9a-f]{8}$/);
         assert.ok(!suffix.includes("--"));
-        assert.equal(
-            revisionSuffix(Slot.Blue, { version: "V1.2.3+build", image: IMG42 }),
-            `blue-v1-2-3-build-${digestOf("v42").slice(7, 14)}`,
-        );
+        assert.equal(revisionSuffix(Slot.Blue, "V1.2.3+build", "0a1b2c3d", 30), "blue-v1-2-3-build-0a1b2c3d");
+        assert.equal(revisionSuffix(Slot.Blue, "v42", "0a1b2c3d", 14), "blue-0a1b2c3d", "no room: the version goes");
         assert.notEqual(
-            revisionSuffix(Slot.Blue, { version: "v42", image: IMG42 }),
-            revisionSuffix(Slot.Blue, { version: "v42", image: IMG43 }),
+            templateHash({ image: IMG42, env: { A: "1" } }),
+            templateHash({ image: IMG43, env: { A: "1" } }),
             "a re-pinned version gets a new revision",
+        );
+        assert.equal(
+            templateHash({ b: 1, a: [1, { d: 2, c: 3 }] }),
+            templateHash({ a: [1, { c: 3, d: 2 }], b: 1 }),
+            "the hash does not depend on key order",
         );
     });
 });

@@ -94,6 +94,34 @@ describe("component provider schema", function () {
         }
     });
 
+    it("gives the facade each cloud's specifics exactly as that cloud's component takes them (one declaration)", () => {
+        const facade = schema.resources["immutable-infra:index:ContainerService"].inputProperties;
+        const shared = Object.keys(facade).filter((k) => !["cloud", "aws", "gcp", "azure"].includes(k));
+        for (const [cloud, component] of [
+            ["aws", "AwsContainerService"],
+            ["gcp", "GcpContainerService"],
+            ["azure", "AzureContainerService"],
+        ]) {
+            const typeName = String(facade[cloud].$ref).replace("#/types/", "");
+            const specifics = Object.keys(schema.types[typeName].properties);
+            const inputs = Object.keys(schema.resources[`immutable-infra:index:${component}`].inputProperties);
+            assert.deepEqual(
+                inputs.sort(),
+                [...shared, ...specifics].sort(),
+                `${component} = shared args + ${typeName}`,
+            );
+        }
+    });
+
+    it("gives the three registries the same shared args", () => {
+        for (const registry of ["AwsImageRegistry", "GcpImageRegistry", "AzureImageRegistry"]) {
+            const inputs = Object.keys(schema.resources[`immutable-infra:index:${registry}`].inputProperties);
+            for (const shared of ["repositoryName", "keepReleases", "labels", "buildCache"]) {
+                assert.ok(inputs.includes(shared), `${registry} takes ${shared}`);
+            }
+        }
+    });
+
     it("references provider resources by their own package schema (escape hatches)", () => {
         const image = schema.resources["immutable-infra:index:ContainerImage"].properties.image;
         assert.match(image.$ref, /docker-build.*docker-build:index:Image$/);

@@ -67,6 +67,26 @@ describe("the build stack (stacks/Pulumi.build.yaml)", () => {
         assert.deepEqual(Object.keys(s.outputs.refs as object), ["aws"]);
     });
 
+    it("with immutable:buildCache, caches the build in the first cloud's build-cache repository, never a release repository", async () => {
+        const s = await synthBuild({ version: "v42", buildCache: "true" });
+        const [build] = s.resources.filter((r) => r.type === "docker-build:index:Image");
+        assert.deepEqual(
+            (build.inputs.cacheTo as any[]).map((c) => c.raw),
+            [
+                "type=registry,ref=123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service-buildcache:buildcache,mode=max,image-manifest=true,oci-mediatypes=true",
+            ],
+        );
+        const releases = (build.inputs.tags as string[]).map((t) => t.replace(/:[^:/]+$/, ""));
+        assert.ok(!releases.includes("123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service-buildcache"));
+        const off = synth.resources.filter((r) => r.type === "docker-build:index:Image")[0];
+        assert.equal(off.inputs.cacheTo, undefined, "no cache unless asked");
+    });
+
+    it("names the registry's Azure resource group, so environment stacks can name the registry it holds", () => {
+        const group = synth.resources.find((r) => r.type === "azure-native:resources:ResourceGroup")!;
+        assert.equal(group.inputs.resourceGroupName, "immutable-releases");
+    });
+
     it("refuses an unknown cloud in immutable:clouds", async () => {
         await assert.rejects(
             synthBuild({ clouds: JSON.stringify(["aws", "oracle"]) }),

@@ -13,7 +13,7 @@ import * as assert from "node:assert/strict";
 import { synthesize } from "../../bin/lib/synthesize";
 import { AwsContainerService } from "../../components/aws/containerService";
 import { Slot } from "../../components/core/slots";
-import { CLOUDS } from "../components/support/clouds";
+import { AWS_NETWORK, CLOUDS } from "../components/support/clouds";
 import { diffSyntheses } from "../components/support/diff";
 import { digestOf, REPOS } from "../components/support/fixtures";
 import { pin, synthEnvironment } from "../components/support/stacks";
@@ -86,8 +86,8 @@ describe("rollback is one flip behind HTTPS (AWS with a certificate)", () => {
         synthesize(
             () =>
                 new AwsContainerService("api", {
-                    vpcId: "vpc-0spec",
-                    subnetIds: ["subnet-0a", "subnet-0b"],
+                    ...AWS_NETWORK,
+                    domainName: "api.example.com",
                     certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0000",
                     blue: { version: "v42", image: `${REPOS.aws}@${digestOf("v42")}` },
                     green: { version: "v43", image: `${REPOS.aws}@${digestOf("v43")}` },

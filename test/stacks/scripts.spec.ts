@@ -185,4 +185,28 @@ describe("blue-green operator scripts", function () {
         assert.equal(config["immutable:live"], "blue", "traffic untouched");
         assert.match(fs.readFileSync(path.join(dir, "calls.log"), "utf8"), /^up --stack prod-gcp --yes$/m);
     });
+
+    it("deploy.sh records the live slot's revision in its pin, so traffic keeps naming the revision that exists", async () => {
+        const outputs = {
+            ...envOutputs("blue"),
+            revisionNames: { blue: "sample-prod-blue-v42-0a1b2c3d", green: "sample-prod-green-v43-1b2c3d4e" },
+        };
+        const env = writeStack("prod-gcp", outputs, {
+            "immutable:live": "blue",
+            "immutable:blue": JSON.stringify({ version: "v42", digest: digestOf("v42") }),
+        });
+        fs.writeFileSync(
+            path.join(dir, "outputs.build.json"),
+            JSON.stringify({ version: "v44", digest: digestOf("v44") }),
+        );
+        const r = await run("deploy.sh", ["prod-gcp"], { ...env, PULUMI_UP: "skip" });
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        const config = JSON.parse(fs.readFileSync(path.join(dir, "config.prod-gcp.json"), "utf8"));
+        assert.deepEqual(JSON.parse(config["immutable:blue"]), {
+            version: "v42",
+            digest: digestOf("v42"),
+            revision: "sample-prod-blue-v42-0a1b2c3d",
+        });
+        assert.deepEqual(JSON.parse(config["immutable:green"]), { version: "v44", digest: digestOf("v44") });
+    });
 });

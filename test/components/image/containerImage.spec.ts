@@ -1,4 +1,7 @@
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { synthesize, type Synthesis } from "../../../bin/lib/synthesize";
@@ -9,6 +12,7 @@ import {
     type ContainerImageArgs,
 } from "../../../components/image/containerImage";
 import { parseImageRef } from "../../../components/core/imageRef";
+import { dirtyTreeProblem } from "../../../components/image/buildInputs";
 
 const PINNED = path.join(__dirname, "fixtures", "pinned");
 const UNPINNED = path.join(__dirname, "fixtures", "unpinned");
@@ -190,4 +194,98 @@ describe("ContainerImage", () => {
             });
         });
     }
+});
+
+describe("ContainerImage: a cache immutable tags accept, and no SHA for a dirty tree", () => {
+    it("reads and writes the BuildKit cache in the build-cache repository, as OCI image manifests", async () => {
+        const { synth } = await build({
+            cacheRepositoryUrl: "123456789012.dkr.ecr.us-east-1.amazonaws.com/api-buildcache",
+        });
+        const [image] = builds(synth);
+        assert.deepEqual(image.inputs.cacheFrom, [
+            { raw: "type=registry,ref=123456789012.dkr.ecr.us-east-1.amazonaws.com/api-buildcache:buildcache" },
+        ]);
+        assert.deepEqual(image.inputs.cacheTo, [
+            {
+                raw: "type=registry,ref=123456789012.dkr.ecr.us-east-1.amazonaws.com/api-buildcache:buildcache,mode=max,image-manifest=true,oci-mediatypes=true",
+            },
+        ]);
+    });
+
+    const refused: Array<[string, Partial<ContainerImageArgs>, RegExp]> = [
+        [
+            "a cache repository that is a release repository",
+            { cacheRepositoryUrl: REGISTRIES[0].repositoryUrl },
+            /^ContainerImage "api": cacheRepositoryUrl names the release repository .*: its tags are immutable, so the cache tag could be pushed once/,
+        ],
+        [
+            "a registry cache export into a release repository (the former documented example)",
+            { cacheTo: [`type=registry,ref=${REGISTRIES[1].repositoryUrl}:buildcache,mode=max`] },
+            /^ContainerImage "api": cacheTo\[0\] names the release repository us-central1-docker\.pkg\.dev\/proj\/releases\/api/,
+        ],
+    ];
+    for (const [what, args, message] of refused) {
+        it(`refuses ${what}`, async () => {
+            await assert.rejects(build(args), (err: Error) => (assert.match(err.message, message), true));
+        });
+    }
+
+    describe("a context with uncommitted changes", () => {
+        let dir: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-dirty-"));
+            fs.copyFileSync(path.join(PINNED, "Dockerfile"), path.join(dir, "Dockerfile"));
+            const git = (...args: string[]) =>
+                execFileSync("git", ["-c", "user.email=spec@example.com", "-c", "user.name=spec", ...args], {
+                    cwd: dir,
+                    stdio: "ignore",
+                });
+            git("init", "-q");
+            git("add", ".");
+            git("commit", "-q", "-m", "release");
+            fs.writeFileSync(path.join(dir, "main.go"), "package main\n");
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        it("refuses to name the build by the git SHA of HEAD, listing what changed", async () => {
+            await assert.rejects(build({ context: dir, version: undefined }), (err: Error) => {
+                assert.match(
+                    err.message,
+                    /^ContainerImage "api": version is not set and .* has uncommitted changes to what the build reads \(main\.go\): the git SHA of HEAD would name an image built from other sources; commit them, or set a version of its own$/,
+                );
+                return true;
+            });
+        });
+
+        it("counts only what the build reads: files its .dockerignore leaves out do not make it dirty, the Dockerfile does", () => {
+            const repo = fs.mkdtempSync(path.join(os.tmpdir(), "immutable-ignored-"));
+            try {
+                const git = (...args: string[]) =>
+                    execFileSync("git", ["-c", "user.email=spec@example.com", "-c", "user.name=spec", ...args], {
+                        cwd: repo,
+                        stdio: "ignore",
+                    });
+                fs.writeFileSync(path.join(repo, "Dockerfile"), "FROM scratch\n");
+                fs.writeFileSync(path.join(repo, ".dockerignore"), "*\n!main.go\n");
+                fs.writeFileSync(path.join(repo, "main.go"), "package main\n");
+                git("init", "-q");
+                git("add", ".");
+                git("commit", "-q", "-m", "release");
+                fs.writeFileSync(path.join(repo, "notes.md"), "not in the build\n");
+                assert.equal(dirtyTreeProblem(repo), undefined);
+                fs.writeFileSync(path.join(repo, "Dockerfile"), "FROM scratch\nLABEL x=y\n");
+                assert.match(
+                    dirtyTreeProblem(repo) ?? "",
+                    /uncommitted changes to what the build reads \(Dockerfile\)/,
+                );
+            } finally {
+                fs.rmSync(repo, { recursive: true, force: true });
+            }
+        });
+
+        it("builds it under a version of its own", async () => {
+            const { synth } = await build({ context: dir, version: "v42-rc1" });
+            assert.equal(synth.outputs.version, "v42-rc1");
+        });
+    });
 });

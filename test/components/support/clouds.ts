@@ -11,6 +11,9 @@ import { Cloud } from "../../../components/core/clouds";
 import type { ContainerServiceArgs, SecretRefArgs } from "../../../components/core/serviceArgs";
 import { Slot } from "../../../components/core/slots";
 import type { SynthesizedResource, Synthesis } from "../../../bin/lib/synthesize";
+import { AWS_NETWORK, AZURE_PLACE } from "./places";
+
+export { AWS_NETWORK, AZURE_PLACE } from "./places";
 
 /** A property map in the engine's wire format, with secrets unwrapped. */
 export function plain(value: any): any {
@@ -106,8 +109,7 @@ function slotOfTargetGroup(s: Synthesis, arn: string): string {
 const aws: CloudAdapter = {
     cloud: Cloud.Aws,
     component: "AwsContainerService",
-    create: (name, args) =>
-        new AwsContainerService(name, { ...args, vpcId: "vpc-0spec", subnetIds: ["subnet-0a", "subnet-0b"] }),
+    create: (name, args) => new AwsContainerService(name, { ...AWS_NETWORK, ...args }),
     trafficType: "aws:lb/listener:Listener",
     trafficPath: /^defaultActions\[0\]\.forward\.targetGroups\[\d+\]\.weight$/,
     replaceKeys: ["loadBalancerArn"],
@@ -221,8 +223,7 @@ function containerApp(s: Synthesis): any {
 const azure: CloudAdapter = {
     cloud: Cloud.Azure,
     component: "AzureContainerService",
-    create: (name, args) =>
-        new AzureContainerService(name, { ...args, resourceGroupName: "rg-spec", location: "eastus" }),
+    create: (name, args) => new AzureContainerService(name, { ...AZURE_PLACE, ...args }),
     trafficType: "azure-native:app:ContainerApp",
     trafficPath: /^configuration\.ingress\.traffic\[\d+\]\.weight$/,
     replaceKeys: [
@@ -254,7 +255,7 @@ const azure: CloudAdapter = {
     trafficEntry: (s, slot) => containerApp(s).configuration.ingress.traffic.find((t: any) => t.label === slot),
     assertHardened: (s) => {
         const app = containerApp(s);
-        assert.equal(app.configuration.activeRevisionsMode, "Multiple");
+        assert.equal(app.configuration.activeRevisionsMode, "Labels", "only labelled (slot) revisions stay active");
         assert.equal(app.patchingConfiguration.patchingMode, "Disabled", "no in-place image patching");
         assert.equal(app.identity.type, "UserAssigned");
         for (const secret of app.configuration.secrets) {

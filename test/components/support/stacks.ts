@@ -2,6 +2,7 @@
 import { synthesizeStack } from "../../../bin/lib/stacks";
 import type { Synthesis } from "../../../bin/lib/synthesize";
 import type { Cloud } from "../../../components/core/clouds";
+import { AZURE_PLACE } from "./clouds";
 import { digestOf, releaseRecord } from "./fixtures";
 
 /** A pinned slot value as `pulumi config set immutable:<slot> ...` takes it. */
@@ -18,6 +19,8 @@ export interface SlotConfig {
     canaryWeight?: number;
     /** Secret references as JSON (immutable:secrets). */
     secrets?: string;
+    /** Plain environment as JSON (immutable:env). */
+    env?: string;
 }
 
 /** The build stack's synthesis, made once for every environment synthesis of the specs. */
@@ -55,6 +58,10 @@ const MEMO = new Map<string, Promise<Synthesis>>();
 
 function synthesizeFresh(cloud: Cloud, release: string, slots: SlotConfig, env: string): Promise<Synthesis> {
     const config: Record<string, string> = { release: JSON.stringify(releaseRecord(release)) };
+    if (slots.secrets !== undefined && cloud === "azure") {
+        // The vault of the fixtures' Key Vault references: the app's identity is granted on it first.
+        config.azureKeyVaultId = AZURE_PLACE.keyVaultId;
+    }
     for (const [key, value] of Object.entries(slots)) {
         if (value !== undefined) {
             config[key] = String(value);
