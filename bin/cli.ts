@@ -22,6 +22,7 @@ export function buildProgram(): Command {
     registerPlan(program);
     registerAudit(program);
     registerRelease(program);
+    (require("./commands/bake") as typeof import("./commands/bake")).register(program);
     return program;
 }
 

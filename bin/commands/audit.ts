@@ -4,7 +4,10 @@
  * `-` for standard input. Resource policies see inputs; stack policies see outputs, parents and dependencies.
  * Exit status: 0 without a mandatory violation, 1 with one, 2 for bad usage or unreadable input.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, Option } from "commander";
+import { PACKAGE_NAME } from "../../components/core/packageName";
 import { InputError } from "../../components/core/validation";
 import { readAuditInput, type AuditDocument } from "../lib/auditInput";
 import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
@@ -21,6 +24,10 @@ export interface AuditOptions {
     format: (typeof AUDIT_FORMATS)[number];
     policyPackConfig?: string;
     sarifArtifact?: string;
+    /** "migration": the migration path of each stack and the estate (bin/lib/migrationReport.ts). */
+    report?: string;
+    /** With --report migration: an earlier JSON migration report to compare with. */
+    since?: string;
 }
 
 /** The documented JSON result of `audit --format json`. */
@@ -99,13 +106,24 @@ function auditTable(
     return `${lines.join("\n")}\n`;
 }
 
+/** A field of the package's own package.json (the nearest one named {@link PACKAGE_NAME}, from sources or dist/). */
 function packageField(key: string): string | undefined {
-    try {
-        const value = require("../../package.json")[key];
-        return typeof value === "string" ? value : undefined;
-    } catch {
-        return undefined;
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+        try {
+            const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+            if (pkg.name === PACKAGE_NAME) {
+                return typeof pkg[key] === "string" ? pkg[key] : undefined;
+            }
+        } catch {
+            // no package.json here: look further up
+        }
     }
+    return undefined;
+}
+
+function usage(message: string): number {
+    io().err(`immutable audit: ${message}\n`);
+    return 2;
 }
 
 /** Registers `audit` on the program. */
@@ -115,17 +133,39 @@ export function register(program: Command): void {
         .description(
             "Judge an existing stack with the policy pack: a `pulumi stack export`, a `pulumi preview --json` document, or - for stdin",
         )
-        .argument("<file>", "stack export (checkpoint version 3) or preview JSON; - reads standard input")
+        .argument(
+            "<file...>",
+            "stack export (checkpoint version 3) or preview JSON; - reads standard input; several files or directories with --report migration",
+        )
         .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))
         .option("--policy-pack-config <file>", "pack config JSON, as for `pulumi preview --policy-pack-config`")
         .option("--sarif-artifact <path>", "repository file SARIF results are attached to", "Pulumi.yaml")
+        .addOption(
+            new Option(
+                "--report <report>",
+                "migration: each stack's step on the migration path, then the estate",
+            ).choices(["migration"]),
+        )
+        .option("--since <file>", "with --report migration: an earlier JSON migration report to compare with")
         .addHelpText(
             "after",
             "\nExit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable input.\n" +
                 "Examples:\n  pulumi stack export -s prod | immutable audit - --format sarif > audit.sarif\n" +
-                "  pulumi preview --json > preview.json && immutable audit preview.json",
+                "  pulumi preview --json > preview.json && immutable audit preview.json\n" +
+                "  immutable audit exports/ --report migration --since last-week.json",
         )
-        .action(async (file: string, options: AuditOptions) => {
-            process.exitCode = await runAudit(file, options);
+        .action(async (files: string[], options: AuditOptions) => {
+            process.exitCode =
+                options.report === "migration"
+                    ? await (
+                          require("../lib/migrationReport") as typeof import("../lib/migrationReport")
+                      ).runAuditMigration(files, options)
+                    : files.length > 1 || options.since
+                      ? usage(
+                            files.length > 1
+                                ? "several files or directories need --report migration"
+                                : "--since needs --report migration",
+                        )
+                      : await runAudit(files[0], options);
         });
 }

@@ -5,17 +5,24 @@
  * Exit status: 0 released (or already released with the same digest), 1 the release failed or was refused
  * (the reason is printed; no version tag points at an untested or partial image), 2 bad usage.
  */
-import { Command, Option } from "commander";
+import type { Command } from "commander";
 import { io } from "../lib/io";
-import { DockerEngine } from "../lib/release/docker";
-import { ReleaseError } from "../lib/release/errors";
-import { writeManifest } from "../lib/release/manifest";
-import { StepProgress } from "../lib/release/progress";
-import { parseRegistries } from "../lib/release/registries";
-import { release, type ReleaseRequest } from "../lib/release/release";
-import { Skopeo } from "../lib/release/skopeo";
-import { parseSmoke } from "../lib/release/smoke";
-import { resolveGitSha } from "../lib/release/source";
+import type { ReleaseRequest } from "../lib/release/release";
+
+/** The release pipeline, loaded when `release` runs: `--help` and the other commands never load it. */
+function lib() {
+    return {
+        ...(require("../lib/release/docker") as typeof import("../lib/release/docker")),
+        ...(require("../lib/release/errors") as typeof import("../lib/release/errors")),
+        ...(require("../lib/release/manifest") as typeof import("../lib/release/manifest")),
+        ...(require("../lib/release/progress") as typeof import("../lib/release/progress")),
+        ...(require("../lib/release/registries") as typeof import("../lib/release/registries")),
+        ...(require("../lib/release/release") as typeof import("../lib/release/release")),
+        ...(require("../lib/release/skopeo") as typeof import("../lib/release/skopeo")),
+        ...(require("../lib/release/smoke") as typeof import("../lib/release/smoke")),
+        ...(require("../lib/release/source") as typeof import("../lib/release/source")),
+    };
+}
 
 /** The options commander hands over. */
 export interface ReleaseCliOptions {
@@ -66,6 +73,7 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
             );
         }
     }
+    const { parseRegistries, parseSmoke, resolveGitSha } = lib();
     let registries;
     let smoke;
     try {
@@ -96,6 +104,7 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
 /** Runs `release` with the real engine and skopeo; returns the exit status. */
 export async function runRelease(options: ReleaseCliOptions): Promise<number> {
     const out = io();
+    const { DockerEngine, ReleaseError, Skopeo, StepProgress, release, writeManifest } = lib();
     try {
         const request = await requestFromOptions(options);
         const engine = new DockerEngine();
@@ -171,7 +180,7 @@ export function register(program: Command): void {
             collect,
         )
         .option("--build-arg <NAME=value>", "build argument, repeatable (not for secrets)", collect)
-        .addOption(new Option("--platform <os/arch>", "target platform, e.g. linux/amd64"))
+        .option("--platform <os/arch>", "target platform, e.g. linux/amd64")
         .option("--out <file>", "write the release manifest here (default: print it on standard output)")
         .addHelpText(
             "after",

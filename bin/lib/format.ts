@@ -2,7 +2,7 @@
  * Output people read: tables (cli-table3) and colour, only on a terminal. Violations are grouped by resource,
  * one line per violation with the rule, the level, the message and the fix.
  */
-import Table from "cli-table3";
+import type Table from "cli-table3";
 import type { RuleInfo, Violation } from "./policyEngine";
 
 /** ANSI colour, or plain text when `enabled` is false. */
@@ -23,6 +23,8 @@ export function paint(enabled: boolean): Paint {
 
 /** A cli-table3 table with no colour of its own (we colour cells ourselves, only on a terminal). */
 export function table(head: string[], colour: boolean, colWidths?: Array<number | null>): Table.Table {
+    // Loaded when a table is drawn: JSON and SARIF output never load it.
+    const Table = require("cli-table3") as typeof import("cli-table3");
     return new Table({
         head: colour ? head.map((h) => `\u001b[1m${h}\u001b[22m`) : head,
         style: { head: [], border: [] },

@@ -1,204 +1,218 @@
 /**
- * What the offline synthesis answers for each resource type and provider function: the outputs a real
- * provider would compute (URLs, ARNs, digests), derived deterministically from the inputs so that two
- * synthesises of the same program register identical state. One entry per type; add yours beside the others.
+ * What the offline synthesis answers for each resource and provider function: the outputs a real provider would
+ * compute (ids, ARNs, names, URLs, endpoints, DNS names, IPs, digests) and the results of the data sources
+ * programs commonly call, derived deterministically from the inputs so that two syntheses of the same program
+ * register identical state. The tables live per provider in bin/lib/plan/fakes/; add yours beside the others.
+ *
+ * A resource's outputs are, in order: its inputs; for each output-only property of its SDK class (the
+ * properties the generated constructor sets to `undefined /*out*\/`), the provider's pattern (`arn`, `*Arn`,
+ * `*Endpoint`, `selfLink`, `principalId`...); Pulumi's auto-name; the type's table entry; the `--fakes` file.
+ * What is left without a value, and calls without an answer, are reported as gaps (never a crash).
  */
-import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AWS_CALLS, AWS_RESOURCES, awsId, awsPattern } from "./plan/fakes/aws";
+import { AZURE_CALLS, AZURE_RESOURCES, azureId, azurePattern } from "./plan/fakes/azure";
+import {
+    autoName,
+    parseToken,
+    type CallFake,
+    type FakeContext,
+    type OutputPattern,
+    type Outputs,
+    type ResourceFake,
+} from "./plan/fakes/common";
+import { GCP_CALLS, GCP_RESOURCES, gcpId, gcpPattern } from "./plan/fakes/gcp";
+import { GENERATED_CALLS, GENERATED_RESOURCES } from "./plan/fakes/generated";
 
-/** Mocked account / project / subscription identity used by every offline synthesis. */
-export const MOCK_IDENTITY = {
-    awsAccountId: "123456789012",
-    awsRegion: "us-east-1",
-    gcpProject: "immutable-mock",
-    gcpRegion: "us-central1",
-    azureSubscriptionId: "00000000-0000-0000-0000-000000000000",
-    azureTenantId: "11111111-1111-1111-1111-111111111111",
-    azureLocation: "eastus",
+export { MOCK_IDENTITY, fakeContext, stableHash, type FakeContext } from "./plan/fakes/common";
+
+/** Computed outputs per resource type token (merged over the inputs). */
+export const RESOURCE_STATE: Record<string, ResourceFake> = {
+    ...AWS_RESOURCES,
+    ...GCP_RESOURCES,
+    ...AZURE_RESOURCES,
+    ...GENERATED_RESOURCES,
 };
 
-type Outputs = Record<string, unknown>;
-type StateFn = (name: string, inputs: Record<string, any>) => Outputs;
+/** Results of provider functions (invokes) by token (merged over the call's arguments). */
+export const CALL_RESULT: Record<string, CallFake> = {
+    ...AWS_CALLS,
+    ...GCP_CALLS,
+    ...AZURE_CALLS,
+    ...GENERATED_CALLS,
+};
 
-/** A stable hex hash of anything JSON-serializable. */
-export function stableHash(value: unknown, length = 64): string {
-    return createHash("sha256")
-        .update(JSON.stringify(value ?? null))
-        .digest("hex")
-        .slice(0, length);
+/** Output-only properties by name, per provider. */
+const PATTERNS: Record<string, OutputPattern> = { aws: awsPattern, gcp: gcpPattern, "azure-native": azurePattern };
+
+/** Physical ids per provider. */
+const IDS: Record<string, (type: string, name: string, inputs: Record<string, any>, ctx: FakeContext) => string> = {
+    aws: awsId,
+    gcp: gcpId,
+    "azure-native": azureId,
+};
+
+/** What the SDK class of a resource type declares: its input properties and its output-only properties. */
+export interface TypeShape {
+    inputs: string[];
+    outputsOnly: string[];
+    /** The declared TypeScript type of each output (`string`, `number | undefined`, `string[]`...), when found. */
+    types: Record<string, string>;
 }
 
-const aws = MOCK_IDENTITY;
+const NODE_MODULES_DIR = `${path.sep}node_modules${path.sep}`;
+const PULUMI_CORE = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
 
-/** Computed outputs per resource type token. Unknown types echo their inputs. */
-export const RESOURCE_STATE: Record<string, StateFn> = {
-    "aws:ecr/repository:Repository": (name, inputs) => {
-        const repo = inputs.name ?? name;
-        return {
-            name: repo,
-            arn: `arn:aws:ecr:${aws.awsRegion}:${aws.awsAccountId}:repository/${repo}`,
-            registryId: aws.awsAccountId,
-            repositoryUrl: `${aws.awsAccountId}.dkr.ecr.${aws.awsRegion}.amazonaws.com/${repo}`,
-        };
-    },
-    "gcp:artifactregistry/repository:Repository": (name, inputs) => {
-        const location = inputs.location ?? MOCK_IDENTITY.gcpRegion;
-        const project = inputs.project ?? MOCK_IDENTITY.gcpProject;
-        const repositoryId = inputs.repositoryId ?? name;
-        return {
-            project,
-            location,
-            name: `projects/${project}/locations/${location}/repositories/${repositoryId}`,
-            registryUri: `${location}-docker.pkg.dev/${project}/${repositoryId}`,
-        };
-    },
-    "azure-native:containerregistry:Registry": (name, inputs) => {
-        const registryName = inputs.registryName ?? name.replace(/[^a-zA-Z0-9]/g, "");
-        return {
-            name: registryName,
-            loginServer: `${registryName.toLowerCase()}.azurecr.io`,
-        };
-    },
-    "azure-native:resources:ResourceGroup": (name, inputs) => ({
-        name: inputs.resourceGroupName ?? name,
-        location: inputs.location ?? MOCK_IDENTITY.azureLocation,
-    }),
-    // Container services (components/aws|gcp|azure/containerService.ts).
-    "aws:lb/loadBalancer:LoadBalancer": (name) => ({
-        arn: `arn:aws:elasticloadbalancing:${aws.awsRegion}:${aws.awsAccountId}:loadbalancer/app/${name}/${stableHash(name, 16)}`,
-        dnsName: `${name}-${stableHash(name, 8)}.${aws.awsRegion}.elb.amazonaws.com`,
-        zoneId: "Z35SXDOTRQ7X7K",
-    }),
-    "aws:lb/targetGroup:TargetGroup": (name) => ({
-        arn: `arn:aws:elasticloadbalancing:${aws.awsRegion}:${aws.awsAccountId}:targetgroup/${name}/${stableHash(name, 16)}`,
-    }),
-    "aws:lb/listener:Listener": (name) => ({
-        arn: `arn:aws:elasticloadbalancing:${aws.awsRegion}:${aws.awsAccountId}:listener/app/${name}/${stableHash(name, 16)}`,
-    }),
-    "aws:lb/listenerRule:ListenerRule": (name) => ({
-        arn: `arn:aws:elasticloadbalancing:${aws.awsRegion}:${aws.awsAccountId}:listener-rule/app/${name}/${stableHash(name, 16)}`,
-    }),
-    "aws:ecs/cluster:Cluster": (name, inputs) => ({
-        name: inputs.name ?? name,
-        arn: `arn:aws:ecs:${aws.awsRegion}:${aws.awsAccountId}:cluster/${inputs.name ?? name}`,
-    }),
-    "aws:ecs/taskDefinition:TaskDefinition": (name, inputs) => ({
-        revision: 1,
-        arn: `arn:aws:ecs:${aws.awsRegion}:${aws.awsAccountId}:task-definition/${inputs.family ?? name}:1`,
-        arnWithoutRevision: `arn:aws:ecs:${aws.awsRegion}:${aws.awsAccountId}:task-definition/${inputs.family ?? name}`,
-    }),
-    "aws:ecs/service:Service": (name, inputs) => ({ name: inputs.name ?? name }),
-    "aws:iam/role:Role": (name, inputs) => ({
-        name: inputs.name ?? name,
-        arn: `arn:aws:iam::${aws.awsAccountId}:role/${inputs.name ?? name}`,
-    }),
-    "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => ({
-        name: inputs.name ?? name,
-        arn: `arn:aws:logs:${aws.awsRegion}:${aws.awsAccountId}:log-group:${inputs.name ?? name}`,
-    }),
-    "gcp:serviceaccount/account:Account": (name, inputs) => {
-        const project = inputs.project ?? MOCK_IDENTITY.gcpProject;
-        const email = `${inputs.accountId ?? name}@${project}.iam.gserviceaccount.com`;
-        return { email, member: `serviceAccount:${email}`, project };
-    },
-    "gcp:cloudrunv2/service:Service": (name, inputs) => {
-        const service = inputs.name ?? name;
-        const host = `${service}-${stableHash(service, 10)}-uc.a.run.app`;
-        const traffics: any[] = Array.isArray(inputs.traffics) ? inputs.traffics : [];
-        return {
-            name: service,
-            project: inputs.project ?? MOCK_IDENTITY.gcpProject,
-            uri: `https://${host}`,
-            urls: [`https://${host}`],
-            trafficStatuses: traffics.map((t) => ({ ...t, uri: t.tag ? `https://${t.tag}---${host}` : "" })),
-        };
-    },
-    "azure-native:operationalinsights:Workspace": (name, inputs) => ({
-        name: inputs.workspaceName ?? name,
-        customerId: stableHash(`workspace:${name}`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5"),
-    }),
-    "azure-native:managedidentity:UserAssignedIdentity": (name) => ({
-        name,
-        principalId: stableHash(`principal:${name}`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5"),
-        clientId: stableHash(`client:${name}`, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5"),
-    }),
-    // The environment's domain is a function of its id, so an app's FQDN (from managedEnvironmentId) matches it.
-    "azure-native:app:ManagedEnvironment": (name, inputs) => ({
-        name: inputs.environmentName ?? name,
-        defaultDomain: `${stableHash(`${name}-id`, 10)}.${inputs.location ?? MOCK_IDENTITY.azureLocation}.azurecontainerapps.io`,
-    }),
-    "azure-native:app:ContainerApp": (name, inputs) => {
-        const appName = inputs.containerAppName ?? name;
-        const domain = `${stableHash(inputs.managedEnvironmentId ?? "", 10)}.${inputs.location ?? MOCK_IDENTITY.azureLocation}.azurecontainerapps.io`;
-        const fqdn = `${appName}.${domain}`;
-        const suffix = inputs.template?.revisionSuffix;
-        return {
-            name: appName,
-            latestRevisionName: suffix ? `${appName}--${suffix}` : appName,
-            latestRevisionFqdn: suffix ? `${appName}--${suffix}.${domain}` : fqdn,
-            configuration: {
-                ...(inputs.configuration ?? {}),
-                ingress: { ...(inputs.configuration?.ingress ?? {}), fqdn },
-            },
-        };
-    },
-    // A BuildKit build: the digest is a function of what is built (context, Dockerfile, target, platforms,
-    // build args), never of where it is pushed, as with a real content-addressed build.
-    "docker-build:index:Image": (_name, inputs) => {
-        const digest = `sha256:${stableHash({
-            context: inputs.context,
-            dockerfile: inputs.dockerfile,
-            target: inputs.target,
-            platforms: inputs.platforms,
-            buildArgs: inputs.buildArgs,
-            labels: inputs.labels,
-        })}`;
-        const tags: string[] = Array.isArray(inputs.tags) ? inputs.tags : [];
-        return { digest, ref: tags.length > 0 ? `${tags[0].replace(/:[^:/]+$/, "")}@${digest}` : "" };
-    },
-};
+let byFile: { size: number; index: Map<string, string[]> } | undefined;
 
-/** Results of provider functions (invokes) by token. */
-export const CALL_RESULT: Record<string, (inputs: Record<string, any>) => Outputs> = {
-    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
-        accountId: aws.awsAccountId,
-        arn: `arn:aws:iam::${aws.awsAccountId}:user/mock`,
-        userId: "AIDAMOCK",
-        id: aws.awsAccountId,
-    }),
-    "aws:index/getRegion:getRegion": () => ({ name: aws.awsRegion, region: aws.awsRegion, id: aws.awsRegion }),
-    "aws:ecr/getAuthorizationToken:getAuthorizationToken": () => ({
-        userName: "AWS",
-        password: "mock-ecr-token",
-        proxyEndpoint: `https://${aws.awsAccountId}.dkr.ecr.${aws.awsRegion}.amazonaws.com`,
-        authorizationToken: "QVdTOm1vY2s=",
-        expiresAt: "2099-01-01T00:00:00Z",
-        id: aws.awsRegion,
-    }),
-    "aws:ec2/getVpc:getVpc": () => ({
-        id: "vpc-0mock0default0000",
-        cidrBlock: "172.31.0.0/16",
-        default: true,
-        arn: `arn:aws:ec2:${aws.awsRegion}:${aws.awsAccountId}:vpc/vpc-0mock0default0000`,
-    }),
-    "aws:ec2/getSubnets:getSubnets": () => ({
-        ids: ["subnet-0mock0000000000a", "subnet-0mock0000000000b", "subnet-0mock0000000000c"],
-        id: aws.awsRegion,
-    }),
-    "azure-native:operationalinsights:getSharedKeys": (inputs) => ({
-        primarySharedKey: `mock-shared-key-${stableHash(inputs, 16)}`,
-        secondarySharedKey: `mock-shared-key-2-${stableHash(inputs, 16)}`,
-    }),
-    "gcp:organizations/getClientConfig:getClientConfig": () => ({
-        accessToken: "mock-gcp-access-token",
-        project: MOCK_IDENTITY.gcpProject,
-        region: MOCK_IDENTITY.gcpRegion,
-        zone: `${MOCK_IDENTITY.gcpRegion}-a`,
-        id: "mock",
-    }),
-    "azure-native:authorization:getClientConfig": () => ({
-        clientId: "22222222-2222-2222-2222-222222222222",
-        objectId: "33333333-3333-3333-3333-333333333333",
-        subscriptionId: MOCK_IDENTITY.azureSubscriptionId,
-        tenantId: MOCK_IDENTITY.azureTenantId,
-    }),
-};
+/** Loaded modules by lower-case file name, rebuilt when modules were loaded since. */
+function modulesByFile(): Map<string, string[]> {
+    const keys = Object.keys(require.cache);
+    if (!byFile || byFile.size !== keys.length) {
+        const index = new Map<string, string[]>();
+        for (const k of keys) {
+            const base = path.basename(k).toLowerCase();
+            index.set(base, [...(index.get(base) ?? []), k]);
+        }
+        byFile = { size: keys.length, index };
+    }
+    return byFile.index;
+}
+
+/** The declared output types of a class, from the `.d.ts` beside the module that exports it. */
+function declaredTypes(ctor: Function, sdkPackage: string | undefined): Record<string, string> {
+    const types: Record<string, string> = {};
+    const cache = require.cache;
+    // Generated SDKs put class `FooBar` in `.../fooBar.js` (any case) of the SDK package: only those are read,
+    // and only their exports are looked at (reading another module's exports can load it: lazy SDK indexes).
+    const sdk = sdkPackage ? `${path.sep}${sdkPackage.split("/").join(path.sep)}${path.sep}` : NODE_MODULES_DIR;
+    const likely = (modulesByFile().get(`${ctor.name.toLowerCase()}.js`) ?? []).filter(
+        (k) => k.includes(sdk) && !k.includes(PULUMI_CORE),
+    );
+    for (const key of likely) {
+        const mod = cache[key];
+        const exported = mod?.exports;
+        if (!exported || (exported !== ctor && exported[ctor.name] !== ctor)) continue;
+        let text = "";
+        try {
+            text = fs.readFileSync(key.replace(/\.js$/, ".d.ts"), "utf8");
+        } catch {
+            continue;
+        }
+        // A module index re-exports the class (lazily): its declarations are in the class's own file.
+        if (!text.includes(`class ${ctor.name} `)) continue;
+        for (const m of text.matchAll(/readonly (\w+)!?: pulumi\.Output<([^>;]*(?:<[^>]*>)?[^>;]*)>;/g))
+            types[m[1]] = m[2].trim();
+        return types;
+    }
+    return types;
+}
+
+const shapes = new WeakMap<object, TypeShape | null>();
+
+/**
+ * The shape of a generated resource class, read from its constructor's source: the creation branch assigns
+ * `resourceInputs["x"] = args?.x` for inputs and `resourceInputs["y"] = undefined /*out*\/` for output-only
+ * properties (Pulumi's Node.js code generator, every provider). Undefined for hand-written classes.
+ */
+export function shapeOf(ctor: unknown, type?: string): TypeShape | undefined {
+    if (typeof ctor !== "function") return undefined;
+    const known = shapes.get(ctor);
+    if (known !== undefined) return known ?? undefined;
+    let shape: TypeShape | null = null;
+    const source = Function.prototype.toString.call(ctor);
+    if (source.includes("/*out*/")) {
+        const inputs = new Set<string>();
+        const outputsOnly = new Set<string>();
+        for (const branch of source.split(/\}\s*else\s*\{/)) {
+            if (!/\bargs(\?\.| \? args\.)/.test(branch)) continue;
+            for (const m of branch.matchAll(/resourceInputs\["(\w+)"\] = ([^;]*);/g)) {
+                if (/^undefined \/\*out\*\/$/.test(m[2])) outputsOnly.add(m[1]);
+                else inputs.add(m[1]);
+            }
+        }
+        if (inputs.size + outputsOnly.size > 0) {
+            shape = {
+                inputs: [...inputs],
+                outputsOnly: [...outputsOnly],
+                types: declaredTypes(ctor as Function, type ? `@pulumi/${parseToken(type).provider}` : undefined),
+            };
+        }
+    }
+    shapes.set(ctor, shape);
+    return shape ?? undefined;
+}
+
+/** Extra answers from a `--fakes` file: static outputs per resource type and static results per function. */
+export interface ExtraFakes {
+    resources?: Record<string, Outputs>;
+    calls?: Record<string, Outputs>;
+}
+
+/** The physical id a provider would return for a custom resource. */
+export function fakeId(type: string, name: string, inputs: Record<string, any>, ctx: FakeContext): string {
+    const provider = parseToken(type).provider;
+    return IDS[provider]?.(type, name, inputs, ctx) ?? `${name}-id`;
+}
+
+/** A resource's outputs and the output-only properties left without a value. */
+export function fakeResource(
+    type: string,
+    name: string,
+    inputs: Record<string, any>,
+    ctx: FakeContext,
+    shape: TypeShape | undefined,
+    extra?: ExtraFakes,
+): { state: Outputs; missing: string[] } {
+    const provider = parseToken(type).provider;
+    const state: Outputs = { ...inputs };
+    const pattern = PATTERNS[provider];
+    if (shape && pattern) {
+        for (const prop of shape.outputsOnly) {
+            const value = pattern(type, name, prop, inputs, ctx);
+            if (value !== undefined) state[prop] = value;
+        }
+        // The provider auto-names a resource whose name input is unset (https://www.pulumi.com/docs/iac/concepts/resources/names/#autonaming).
+        if ((provider === "aws" || provider === "gcp") && shape.inputs.includes("name") && inputs.name === undefined) {
+            state.name = provider === "gcp" ? autoName(name).toLowerCase() : autoName(name);
+        }
+    }
+    Object.assign(state, RESOURCE_STATE[type]?.(name, inputs, ctx) ?? {}, extra?.resources?.[type] ?? {});
+    const missing: string[] = [];
+    for (const prop of shape?.outputsOnly ?? []) {
+        if (state[prop] !== undefined) continue;
+        const declared = shape!.types[prop];
+        const zero = declared === undefined ? undefined : zeroOf(declared);
+        if (zero !== undefined) state[prop] = zero;
+        else if (declared === undefined || !/\|\s*undefined$/.test(declared)) missing.push(prop);
+    }
+    return { state, missing };
+}
+
+/**
+ * The empty value of a declared output type: lists, maps and objects empty, numbers 0, booleans false. Strings
+ * have no plausible empty value (an id, a URL...): those are left to the patterns, or reported. An optional
+ * output (`T | undefined`) left unset is what a provider may answer, so it is not reported either.
+ */
+function zeroOf(declared: string): unknown {
+    if (/\|\s*undefined$/.test(declared)) return undefined;
+    if (/\[\]$/.test(declared)) return [];
+    if (declared === "number") return 0;
+    if (declared === "boolean") return false;
+    if (declared.startsWith("{") || declared.startsWith("outputs.")) return {};
+    return undefined;
+}
+
+/** A function's result (over its arguments), or undefined when nothing answers it. */
+export function fakeCall(
+    token: string,
+    inputs: Record<string, any>,
+    ctx: FakeContext,
+    extra?: ExtraFakes,
+): Outputs | undefined {
+    const fn = CALL_RESULT[token];
+    const fixed = extra?.calls?.[token];
+    if (!fn && !fixed) return undefined;
+    return { ...inputs, ...(fn ? fn(inputs, ctx) : {}), ...(fixed ?? {}) };
+}

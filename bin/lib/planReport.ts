@@ -3,7 +3,8 @@
  * resources grouped by the component that owns them, the image digest each cloud deploys, and the traffic
  * split between the blue and green slots (ECS listener weights, Cloud Run traffic, Container Apps traffic).
  */
-import { cloudOfImageRef, cloudOfType } from "../../components/core/clouds";
+import { type Cloud, cloudOfImageRef, cloudOfType } from "../../components/core/clouds";
+import { sha256OfTags } from "../../components/core/machineImageRelease";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../policy/wire";
 import type { SynthesizedResource } from "./synthesize";
 
@@ -37,6 +38,10 @@ export interface TrafficEntry {
 /** The digest(s) each cloud runs. */
 export type DigestsByCloud = Record<string, string[]>;
 
+/** Resource types that boot a machine image (instances, templates, scale sets). */
+const BOOTS =
+    /:(\w*Instance|LaunchTemplate|LaunchConfiguration|\w*InstanceTemplate|VirtualMachine|VirtualMachineScaleSet)$/;
+
 const PINNED = /([a-z0-9][a-z0-9._:/-]*?)@(sha256:[0-9a-f]{64})/g;
 
 /** Groups custom resources by their nearest component ancestor. */
@@ -65,6 +70,16 @@ export function groupByComponent(resources: SynthesizedResource[]): ComponentGro
     return [...groups.values()].sort((a, b) => a.component.localeCompare(b.component));
 }
 
+/** Calls `fn` on every plain object inside a value (tag and label maps among them). */
+function forEachRecord(value: unknown, fn: (record: Record<string, unknown>) => void): void {
+    if (Array.isArray(value)) {
+        for (const v of value) forEachRecord(v, fn);
+    } else if (value && typeof value === "object") {
+        fn(value as Record<string, unknown>);
+        for (const v of Object.values(value)) forEachRecord(v, fn);
+    }
+}
+
 /** Every `repo@sha256:...` reference in a value (JSON text inside strings included). */
 function pinnedRefs(value: unknown, into: Set<string>): void {
     if (typeof value === "string") {
@@ -80,7 +95,9 @@ function pinnedRefs(value: unknown, into: Set<string>): void {
 
 /**
  * The digests per cloud: the images the stack's resources run (cloud from the registry host, else from the
- * resource's provider), and for a build stack the per-cloud refs of its outputs (`refs: {aws, gcp, azure}`).
+ * resource's provider), the raw disk sha256 of the machine images its instances boot (their provenance tags,
+ * components/core/machineImageRelease.ts), and for a build stack the per-cloud refs of its outputs
+ * (`refs: {aws, gcp, azure}`).
  */
 export function digestsByCloud(resources: SynthesizedResource[], outputs: Record<string, unknown>): DigestsByCloud {
     const found: Record<string, Set<string>> = {};
@@ -94,6 +111,23 @@ export function digestsByCloud(resources: SynthesizedResource[], outputs: Record
         pinnedRefs(r.inputs, refs);
         for (const ref of refs) add(cloudOfImageRef(ref) ?? cloudOfType(r.type), ref);
     }
+    // VM groups: the raw disk sha256 of the machine image their templates boot (the provenance tags MachineImage
+    // sets and the instance groups copy), one identity across clouds as a digest is for containers.
+    for (const r of resources) {
+        const cloud = r.custom ? cloudOfType(r.type) : undefined;
+        const sha256 = cloud ? vmDiskSha256(r.type, r.inputs, cloud) : undefined;
+        if (sha256) (found[cloud!] ??= new Set()).add(sha256);
+    }
+    // Machine images: the raw disk's sha256 in the provenance tags / labels of what boots it.
+    for (const r of resources) {
+        const cloud = r.custom ? cloudOfType(r.type) : undefined;
+        // The images themselves and the build's roles carry the tags too: only what boots one counts.
+        if (!cloud || !BOOTS.test(r.type)) continue;
+        forEachRecord(r.inputs, (tags) => {
+            const sha = sha256OfTags(cloud, tags as Record<string, string>);
+            if (sha) (found[cloud] ??= new Set()).add(sha);
+        });
+    }
     const outRefs = outputs.refs;
     if (outRefs && typeof outRefs === "object") {
         for (const [key, ref] of Object.entries(outRefs as Record<string, unknown>)) {
@@ -106,6 +140,22 @@ export function digestsByCloud(resources: SynthesizedResource[], outputs: Record
         if (found[cloud]) result[cloud] = [...found[cloud]].sort();
     }
     return result;
+}
+
+/** The disk sha256 a VM template's provenance tags carry (launch template, instance template, scale set). */
+function vmDiskSha256(type: string, inputs: Record<string, unknown>, cloud: Cloud): string | undefined {
+    const tags = (value: unknown) => (isRecord(value) ? (value as Record<string, string>) : {});
+    switch (type) {
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return sha256OfTags(cloud, tags(inputs.tags));
+        case "gcp:compute/instanceTemplate:InstanceTemplate":
+        case "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate":
+            return sha256OfTags(cloud, tags(inputs.labels));
+        case "azure-native:compute:VirtualMachineScaleSet":
+            return sha256OfTags(cloud, tags(inputs.tags));
+        default:
+            return undefined;
+    }
 }
 
 function slotOf(...names: Array<string | undefined>): string | undefined {

@@ -10,6 +10,21 @@ import type { RuleInfo, Violation } from "./policyEngine";
 /** The SARIF 2.1.0 JSON schema address. */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/** Where the tool is documented when the package names no homepage (SARIF's validator wants one). */
+export const DEFAULT_INFORMATION_URI = "https://www.npmjs.com/package/immutable-infra";
+
+/**
+ * A rule's human-readable name (SARIF `name`, distinct from the opaque `id`, as SARIF 3.49.7 and the validator's
+ * SARIF1001 want): the id in Pascal case, `admin-ingress-forbid` -> `AdminIngressForbid`.
+ */
+export function ruleName(id: string): string {
+    return id
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join("");
+}
+
 /** Options of {@link toSarif}. */
 export interface SarifOptions {
     /** The pack's rules (every rule gets an entry, violated or not). */
@@ -50,11 +65,11 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                 tool: {
                     driver: {
                         name: "immutable",
-                        ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+                        informationUri: options.informationUri ?? DEFAULT_INFORMATION_URI,
                         semanticVersion: options.toolVersion,
                         rules: rules.map((r) => ({
                             id: r.name,
-                            name: r.name,
+                            name: ruleName(r.name),
                             shortDescription: { text: r.description || r.name },
                             fullDescription: { text: [r.description || r.name, r.why].filter(Boolean).join(" ") },
                             help: { text: r.fix ? `Fix: ${r.fix}` : r.description || r.name },

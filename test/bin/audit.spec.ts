@@ -201,6 +201,8 @@ describe("immutable audit", () => {
                 driver.rules.map((r: any) => r.id),
                 FAKE_RULES.map((r) => r.name),
             );
+            assert.equal(driver.rules[0].name, "FakeNoLatest");
+            assert.equal(driver.informationUri, "https://www.npmjs.com/package/immutable-infra");
             assert.equal(driver.rules[0].help.text, "Fix: Pin the image as repo@sha256:<digest>.");
             assert.equal(driver.rules[0].defaultConfiguration.level, "error");
             const results = sarif.runs[0].results;

@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
 
-/** The required properties of SARIF 2.1.0 (sarif-schema-2.1.0.json) for the objects we emit. */
+/**
+ * The required properties of SARIF 2.1.0 (sarif-schema-2.1.0.json) for the objects we emit, and what Microsoft's
+ * SARIF validator warns about (SARIF1001: a rule `name` distinct from its `id`; SARIF2005: the driver's
+ * `informationUri`). CI runs the validator itself on real output (.ci/run).
+ */
 export function assertValidSarif(sarif: any): void {
     const object = (v: unknown, where: string) =>
         assert.ok(v && typeof v === "object" && !Array.isArray(v), `${where} must be an object`);
@@ -13,12 +17,15 @@ export function assertValidSarif(sarif: any): void {
         object(run.tool, `runs[${i}].tool`);
         object(run.tool.driver, `runs[${i}].tool.driver`);
         string(run.tool.driver.name, `runs[${i}].tool.driver.name`);
+        assert.match(run.tool.driver.informationUri, /^https:\/\/\S+$/, `runs[${i}].tool.driver.informationUri`);
         const rules: any[] = run.tool.driver.rules ?? [];
         const ids = new Set<string>();
         rules.forEach((rule, j) => {
             string(rule.id, `rules[${j}].id`);
             assert.ok(!ids.has(rule.id), `rules[${j}].id is unique`);
             ids.add(rule.id);
+            string(rule.name, `rules[${j}].name`);
+            assert.notEqual(rule.name, rule.id, `rules[${j}].name is a readable name, not the id again (SARIF1001)`);
             for (const key of ["shortDescription", "fullDescription", "help"]) {
                 if (rule[key] !== undefined) string(rule[key].text, `rules[${j}].${key}.text`);
             }
