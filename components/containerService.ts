@@ -15,6 +15,7 @@ import type { AwsServiceSpecifics } from "./aws/serviceArgs";
 import type { AzureContainerService } from "./azure/containerService";
 import type { AzureServiceSpecifics } from "./azure/serviceArgs";
 import { Cloud } from "./core/clouds";
+import { createOnCloud } from "./core/cloudChoice";
 import { componentType } from "./core/packageName";
 import type { ContainerServiceArgs } from "./core/serviceArgs";
 import { pickSlotOutputs, type SlotOutputs } from "./core/slotOutputs";
@@ -69,31 +70,21 @@ export class ContainerService extends pulumi.ComponentResource implements SlotOu
     }
 }
 
+type AwsModule = typeof import("./aws/containerService");
+type GcpModule = typeof import("./gcp/containerService");
+type AzureModule = typeof import("./azure/containerService");
+type CloudService = AwsContainerService | GcpContainerService | AzureContainerService;
+
 /** Loads the chosen cloud's module (and so its SDK) and creates its service as the facade's child. */
 function createService(
     v: Validator,
     name: string,
     args: ContainerServiceFacadeArgs,
     opts: pulumi.ComponentResourceOptions,
-): AwsContainerService | GcpContainerService | AzureContainerService {
-    const { cloud, aws, gcp, azure, ...shared } = args;
-    switch (cloud) {
-        case Cloud.Aws: {
-            const specifics = aws ?? v.fail("aws", "is required when cloud is aws");
-            const m = require("./aws/containerService") as typeof import("./aws/containerService");
-            return new m.AwsContainerService(name, { ...shared, ...specifics }, opts);
-        }
-        case Cloud.Gcp: {
-            const specifics = gcp ?? v.fail("gcp", "is required when cloud is gcp");
-            const m = require("./gcp/containerService") as typeof import("./gcp/containerService");
-            return new m.GcpContainerService(name, { ...shared, ...specifics }, opts);
-        }
-        case Cloud.Azure: {
-            const specifics = azure ?? v.fail("azure", "is required when cloud is azure");
-            const m = require("./azure/containerService") as typeof import("./azure/containerService");
-            return new m.AzureContainerService(name, { ...shared, ...specifics }, opts);
-        }
-        default:
-            return v.fail("cloud", `must be "aws", "gcp" or "azure", got ${JSON.stringify(cloud)}`);
-    }
+): CloudService {
+    return createOnCloud<ContainerServiceFacadeArgs, CloudService>(v, args, {
+        aws: (a) => new (require("./aws/containerService") as AwsModule).AwsContainerService(name, a, opts),
+        gcp: (a) => new (require("./gcp/containerService") as GcpModule).GcpContainerService(name, a, opts),
+        azure: (a) => new (require("./azure/containerService") as AzureModule).AzureContainerService(name, a, opts),
+    });
 }

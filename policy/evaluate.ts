@@ -16,9 +16,13 @@
  * analyzer path give the same verdicts. test/policy/packServer.spec.ts checks both against the real pack
  * process over gRPC.
  *
+ * Rules at the "remediate" level are run first, as the engine runs the pack's Remediate before it analyzes a
+ * resource: a resource they fix is reported in `remediated`, not as a violation (docs/policies.md).
+ *
  * Used by the specs and by `bin/immutable plan` / `audit`. Never constructs the PolicyPack. The parts live in
  * policy/evaluator/: the pack config (config.ts), the policy sets (policySet.ts), the analyzer path
- * (analyzerPath.ts), the plain-JSON path (plainJsonPath.ts) and the stack graph it builds (stackGraph.ts).
+ * (analyzerPath.ts), the plain-JSON path (plainJsonPath.ts) and the stack graph it builds (stackGraph.ts), the
+ * remediations at the "remediate" level (remediatePath.ts).
  */
 import { PACK_NAME } from "./catalog";
 import { EMPTY } from "./evaluator/analyzerArgs";
@@ -34,16 +38,14 @@ import {
     setPlainJsonShortcut,
 } from "./evaluator/plainJsonPath";
 import { packPolicies, policiesFor, resourceAnalyzer, type PolicySet } from "./evaluator/policySet";
-import type { EvaluatedResource, EvaluateOptions, Verdict, Violation } from "./evaluator/types";
+import { remediateFirst } from "./evaluator/remediatePath";
+import type { EvaluatedResource, EvaluateOptions, Remediated, Verdict, Violation } from "./evaluator/types";
 
-export type { EvaluatedResource, EvaluateOptions, PackConfig, Verdict, Violation } from "./evaluator/types";
+export type { EvaluatedResource, EvaluateOptions, PackConfig, Remediated, Verdict, Violation } from "./evaluator/types";
 export { ruleSettings } from "./evaluator/config";
 export { policySet, type PolicySet } from "./evaluator/policySet";
 export { setStructMode, StructMode } from "./evaluator/analyzerPath";
 export { isPlainJson, setPlainJsonShortcut } from "./evaluator/plainJsonPath";
-
-/** @deprecated The old name of {@link setPlainJsonShortcut}. */
-export const setDirectPath = setPlainJsonShortcut;
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
@@ -69,6 +71,7 @@ export async function evaluatePolicies(
     const byUrn = () => (byUrnMap ??= new Map(resources.map((r) => [r.urn, r])));
     const providers = new Map<string, unknown>();
     const violations: Violation[] = [];
+    const remediated: Remediated[] = [];
     const notJudged = new NotJudged();
     let judged = 0;
 
@@ -95,9 +98,16 @@ export async function evaluatePolicies(
     const failed: Array<[string, string]> = [];
     const reporter = new PlainJsonReporter(violations);
     for (let i = 0; i < resources.length; i++) {
-        const r = resources[i];
+        let r = resources[i];
         if (r.type === STACK_TYPE || isProvider(r)) {
             continue;
+        }
+        if (a.remediating.length > 0) {
+            // As the engine: the rules at the "remediate" level fix the inputs first, then every rule judges them.
+            const outcome = await remediateFirst(a, r, byUrn, providers);
+            r = outcome.resource;
+            remediated.push(...outcome.remediated);
+            outcome.failed.forEach(([policy, why]) => notJudged.add(r.urn, policy, `remediation failed: ${why}`));
         }
         if (a.plainJson && plainJsonShortcutOn() && (r.plainJson === true || isPlainJson(r.inputs ?? {}))) {
             judgePlainJson(a, r, reporter, failed);
@@ -139,7 +149,7 @@ export async function evaluatePolicies(
     }
 
     if (!a.hasStackPolicies) {
-        return { judged, violations, notJudged: notJudged.list() };
+        return { judged, violations, remediated, notJudged: notJudged.list() };
     }
     const stackUrn = resources.find((r) => r.type === STACK_TYPE)?.urn ?? "";
     const readsProps = a.stackPropsTypes;
@@ -152,7 +162,7 @@ export async function evaluatePolicies(
         resources.every((r) => r.plainJson === true || isPlainJson(propsOf(r)))
     ) {
         judgeStackPlainJson(a, resources, propsOf, stackUrn, violations, notJudged);
-        return { judged, violations, notJudged: notJudged.list() };
+        return { judged, violations, remediated, notJudged: notJudged.list() };
     }
     const stackReq = stackRequest(resources, propsOf, byUrn(), providers);
     try {
@@ -161,5 +171,5 @@ export async function evaluatePolicies(
         const [name, why] = failure(err);
         notJudged.add(stackUrn, name, why);
     }
-    return { judged, violations, notJudged: notJudged.list() };
+    return { judged, violations, remediated, notJudged: notJudged.list() };
 }

@@ -7,12 +7,12 @@
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { REMEDIATIONS } from "./remediations/index";
 import { remediateInPlace } from "./remediations/remediation";
-import type { EnforcementLevel, Rule, StackResource } from "./rule";
+import type { Level, Rule, StackResource } from "./rule";
 
 /** Level and properties for one rule, as resolved from a pack config. */
 export interface RuleSettings {
     /** "remediate": the engine applies the rule's remediation (policy/remediations/) before judging; mandatory otherwise. */
-    enforcementLevel?: EnforcementLevel | "remediate" | "disabled";
+    enforcementLevel?: Level;
     properties?: Record<string, unknown>;
 }
 

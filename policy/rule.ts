@@ -7,6 +7,15 @@
 /** Enforcement levels a rule may default to. */
 export type EnforcementLevel = "advisory" | "mandatory";
 
+/**
+ * The levels a pack config may give a rule (`--policy-pack-config`): its default levels, "remediate" (the engine
+ * applies the rule's remediation before it judges the resource; policy/remediations/) and "disabled".
+ */
+export type Level = EnforcementLevel | "remediate" | "disabled";
+
+/** Every {@link Level}, in the order messages list them. */
+export const LEVELS: readonly Level[] = ["advisory", "mandatory", "remediate", "disabled"];
+
 /** The rule families of the pack (README table order). */
 export enum Family {
     Network = "network",

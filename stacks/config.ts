@@ -40,9 +40,11 @@ export function parseJson(key: string, raw: string): unknown {
 /** A JSON object config key. */
 export function objectOf<T>(config: pulumi.Config, key: string): T | undefined {
     const raw = opt(config, key);
-    if (raw === undefined) {
-        return undefined;
-    }
+    return raw === undefined ? undefined : parseObject<T>(key, raw);
+}
+
+/** The JSON object a config key's value holds. */
+export function parseObject<T>(key: string, raw: string): T {
     const value = parseJson(key, raw);
     if (!value || typeof value !== "object" || Array.isArray(value)) {
         fail(key, `must be a JSON object, got ${raw}`);

@@ -15,11 +15,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { ContainerService, type ContainerServiceFacadeArgs } from "../components/containerService";
 import { Cloud } from "../components/core/clouds";
 import type { ContainerServiceArgs, SecretRefArgs } from "../components/core/serviceArgs";
+import type { SlotOutputs } from "../components/core/slotOutputs";
 import { Slot, SLOTS, type SlotReleaseArgs } from "../components/core/slots";
 import { objectOf, oneOf, opt } from "./config";
 import { verifiedSlots } from "./imageCheck";
 import { awsSpecifics, azureSpecifics, gcpSpecifics } from "./platforms";
-import { CURRENT, readRelease, slotRelease } from "./release";
+import { CURRENT, readRelease, slotRelease, slotsOf } from "./release";
 
 export { CURRENT, readRelease, slotRelease } from "./release";
 
@@ -40,27 +41,39 @@ function lastDeployedOf(config: pulumi.Config): Slot | undefined {
     return following.length === 1 ? following[0] : undefined;
 }
 
-/** Registers an environment stack and returns its outputs. */
-export async function environmentStack(config: pulumi.Config): Promise<Record<string, unknown>> {
-    // Stack names are <environment>-<cloud>; explicit config wins.
-    const [envPart, cloudPart] = pulumi.getStack().split("-");
-    const cloud = oneOf("cloud", opt(config, "cloud") ?? cloudPart, Object.values(Cloud));
-    const environment = oneOf("environment", opt(config, "environment") ?? envPart, Object.values(Environment));
+/** Who an environment stack is: its cloud and environment, its service, its component's name and its labels. */
+export interface StackIdentity {
+    cloud: Cloud;
+    environment: Environment;
+    serviceName: string;
+    /** `<service>-<environment>`, the name of the stack's component. */
+    name: string;
+    labels: Record<string, string>;
+}
+
+/**
+ * The stack's identity: the environment and the cloud from the stack name (`<environment>-<cloud>`,
+ * `<environment>-vm-<cloud>`: the cloud is the part at `cloudPart`), explicit config winning; the service from
+ * `immutable:serviceName` (default `sample`).
+ */
+export function stackIdentity(config: pulumi.Config, cloudPart: number): StackIdentity {
+    const parts = pulumi.getStack().split("-");
+    const cloud = oneOf("cloud", opt(config, "cloud") ?? parts.at(cloudPart), Object.values(Cloud));
+    const environment = oneOf("environment", opt(config, "environment") ?? parts[0], Object.values(Environment));
     const serviceName = opt(config, "serviceName") ?? "sample";
-    const { release, source } = await readRelease(config);
-    const slots: Partial<Record<Slot, SlotReleaseArgs>> = {};
-    for (const slot of SLOTS) {
-        const r = slotRelease(config, slot, release, cloud);
-        if (r) {
-            slots[slot] = r;
-        }
-    }
-    const checked = verifiedSlots(cloud, slots);
-    const name = `${serviceName}-${environment}`;
     const labels = { app: serviceName, environment, "managed-by": "immutable" };
-    const common: ContainerServiceArgs = {
-        blue: checked[Slot.Blue],
-        green: checked[Slot.Green],
+    return { cloud, environment, serviceName, name: `${serviceName}-${environment}`, labels };
+}
+
+/** The settings every environment stack reads the same way, container or VM. */
+export type ServiceSettings = Pick<
+    ContainerServiceArgs,
+    "live" | "canaryWeight" | "lastDeployed" | "port" | "healthPath" | "env" | "secrets" | "scaling"
+>;
+
+/** The live slot, a canary weight, the slot deployed last, the port, the health path, env, secrets, scaling. */
+export function serviceSettings(config: pulumi.Config): ServiceSettings {
+    return {
         live: oneOf("live", opt(config, "live") ?? Slot.Blue, SLOTS) as Slot,
         canaryWeight: config.getNumber("canaryWeight") ?? 0,
         lastDeployed: lastDeployedOf(config),
@@ -72,6 +85,34 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
             minInstances: config.getNumber("minInstances") ?? 1,
             maxInstances: config.getNumber("maxInstances") ?? 2,
         },
+    };
+}
+
+/** What every environment stack outputs about its slots and the traffic between them. */
+export function slotStackOutputs(
+    slots: Partial<Record<Slot, SlotReleaseArgs>>,
+    service: SlotOutputs,
+): Record<string, unknown> {
+    return {
+        slots: Object.fromEntries(Object.entries(slots).map(([s, r]) => [s, { version: r!.version, image: r!.image }])),
+        live: service.liveSlot,
+        trafficWeights: service.trafficWeights,
+        url: service.url,
+        smokeTestUrls: service.smokeTestUrls,
+    };
+}
+
+/** Registers an environment stack and returns its outputs. */
+export async function environmentStack(config: pulumi.Config): Promise<Record<string, unknown>> {
+    // Stack names are <environment>-<cloud>; explicit config wins.
+    const { cloud, environment, name, labels } = stackIdentity(config, 1);
+    const { release, source } = await readRelease(config);
+    const slots = slotsOf(config, (slot, raw) => slotRelease(slot, raw, release, cloud));
+    const checked = verifiedSlots(cloud, slots);
+    const common: ContainerServiceArgs = {
+        blue: checked[Slot.Blue],
+        green: checked[Slot.Green],
+        ...serviceSettings(config),
         cpu: config.getNumber("cpu") ?? 1,
         memoryMiB: config.getNumber("memoryMiB") ?? 2048,
         labels,
@@ -83,17 +124,15 @@ export async function environmentStack(config: pulumi.Config): Promise<Record<st
               ? { ...common, cloud, gcp: gcpSpecifics(config) }
               : { ...common, cloud, azure: azureSpecifics(config, name, labels, release) };
     const service = new ContainerService(name, platform);
+    const { slots: slotSummary, ...traffic } = slotStackOutputs(slots, service);
     return {
         cloud,
         environment,
         releaseSource: source,
         release: { version: release.version, gitSha: release.gitSha, digest: release.digest },
-        slots: Object.fromEntries(Object.entries(slots).map(([s, r]) => [s, { version: r!.version, image: r!.image }])),
+        slots: slotSummary,
         revisionNames: service.revisionNames,
-        live: service.liveSlot,
-        trafficWeights: service.trafficWeights,
-        url: service.url,
-        smokeTestUrls: service.smokeTestUrls,
+        ...traffic,
         runtimeIdentity: service.runtimeIdentity,
         healthPath: common.healthPath,
     };

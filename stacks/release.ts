@@ -8,11 +8,28 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Cloud } from "../components/core/clouds";
 import { parseImageRef, pinnedRef, SHA256_DIGEST } from "../components/core/imageRef";
 import { readReleaseManifest, type ReleaseRecord, validateRelease } from "../components/core/releaseRecord";
-import type { Slot, SlotReleaseArgs } from "../components/core/slots";
+import { type Slot, type SlotReleaseArgs, SLOTS } from "../components/core/slots";
 import { fail, opt, parseJson } from "./config";
 
 /** The value of a slot key that follows the stack's release source. */
 export const CURRENT = "current";
+
+/** The build stack whose outputs hold the release: `immutable:buildStack`, default `<org>/<project>/build`. */
+export function buildStackName(config: pulumi.Config): string {
+    return opt(config, "buildStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/build`;
+}
+
+/** The slots that hold a release (their key is neither unset nor `none`): what `read` makes of each key's value. */
+export function slotsOf<T>(config: pulumi.Config, read: (slot: Slot, raw: string) => T): Partial<Record<Slot, T>> {
+    const slots: Partial<Record<Slot, T>> = {};
+    for (const slot of SLOTS) {
+        const raw = opt(config, slot);
+        if (raw !== undefined && raw !== "none") {
+            slots[slot] = read(slot, raw);
+        }
+    }
+    return slots;
+}
 
 /** Reads the release record from config, a manifest file, or the build stack. Never builds. */
 export async function readRelease(config: pulumi.Config): Promise<{ release: ReleaseRecord; source: string }> {
@@ -27,7 +44,7 @@ export async function readRelease(config: pulumi.Config): Promise<{ release: Rel
     if (manifest !== undefined) {
         return { release: readReleaseManifest(manifest), source: `release manifest ${manifest}` };
     }
-    const buildStack = opt(config, "buildStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/build`;
+    const buildStack = buildStackName(config);
     const ref = new pulumi.StackReference(`build-release`, { name: buildStack });
     const record: Record<string, unknown> = {};
     for (const key of ["version", "gitSha", "digest", "refs"]) {
@@ -39,19 +56,10 @@ export async function readRelease(config: pulumi.Config): Promise<{ release: Rel
 }
 
 /**
- * The release a slot key names: `current`, a pinned `{version, digest[, revision]}` (the repository comes from
- * the release's ref for the cloud; `revision` is the revision recorded for the slot), or nothing.
+ * The release a slot key's value names: `current`, or a pinned `{version, digest[, revision]}` (the repository
+ * comes from the release's ref for the cloud; `revision` is the revision recorded for the slot).
  */
-export function slotRelease(
-    config: pulumi.Config,
-    slot: Slot,
-    release: ReleaseRecord,
-    cloud: Cloud,
-): SlotReleaseArgs | undefined {
-    const raw = opt(config, slot);
-    if (raw === undefined || raw === "none") {
-        return undefined;
-    }
+export function slotRelease(slot: Slot, raw: string, release: ReleaseRecord, cloud: Cloud): SlotReleaseArgs {
     const ref = release.refs[cloud];
     if (ref === undefined) {
         throw new Error(

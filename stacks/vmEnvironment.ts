@@ -9,29 +9,19 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Cloud } from "../components/core/clouds";
-import type { InstanceGroupArgs, MachineImageSlotArgs } from "../components/core/instanceGroupArgs";
-import type { SecretRefArgs } from "../components/core/serviceArgs";
-import { Slot, SLOTS } from "../components/core/slots";
+import type { InstanceGroupArgs } from "../components/core/instanceGroupArgs";
+import { Slot } from "../components/core/slots";
 import { InstanceGroup, type InstanceGroupFacadeArgs } from "../components/instanceGroup";
-import { fail, objectOf, oneOf, opt } from "./config";
-import { Environment } from "./environment";
+import { fail, opt } from "./config";
+import { serviceSettings, slotStackOutputs, stackIdentity } from "./environment";
+import { slotsOf } from "./release";
 import { awsSpecifics } from "./platforms";
-import { CURRENT } from "./release";
 import { readMachineImageRelease, secureBootOf, vmSlotRelease } from "./vmRelease";
 
 /** What an environment stack deploys. */
 export enum Target {
     Container = "container",
     Vm = "vm",
-}
-
-/** `<environment>-vm-<cloud>`, `<environment>-<cloud>`: explicit config wins. */
-function nameParts(config: pulumi.Config): { cloud: Cloud; environment: Environment } {
-    const parts = pulumi.getStack().split("-");
-    return {
-        cloud: oneOf("cloud", opt(config, "cloud") ?? parts[parts.length - 1], Object.values(Cloud)),
-        environment: oneOf("environment", opt(config, "environment") ?? parts[0], Object.values(Environment)),
-    };
 }
 
 /** The chaos hour, or undefined when `immutable:chaosHourUtc` is unset (-1 or empty). */
@@ -110,10 +100,8 @@ function azureSubnet(
 
 /** Registers a VM environment stack and returns its outputs. */
 export async function vmEnvironmentStack(config: pulumi.Config): Promise<Record<string, unknown>> {
-    const { cloud, environment } = nameParts(config);
-    const serviceName = opt(config, "serviceName") ?? "sample";
-    const name = `${serviceName}-${environment}`;
-    const labels = { app: serviceName, environment, "managed-by": "immutable" };
+    // Stack names are <environment>-vm-<cloud>; explicit config wins.
+    const { cloud, environment, name, labels } = stackIdentity(config, -1);
     let azureGroup: pulumi.Output<string> | undefined;
     if (cloud === Cloud.Azure) {
         const resources = require("@pulumi/azure-native/resources") as typeof import("@pulumi/azure-native/resources");
@@ -123,31 +111,13 @@ export async function vmEnvironmentStack(config: pulumi.Config): Promise<Record<
         }).name;
     }
     const { release, source } = await readMachineImageRelease(config);
-    const slots: Partial<Record<Slot, MachineImageSlotArgs>> = {};
-    for (const slot of SLOTS) {
-        const r = vmSlotRelease(config, slot, release, cloud);
-        if (r) {
-            slots[slot] = r;
-        }
-    }
-    const following = SLOTS.filter((s) => config.get(s) === CURRENT);
+    const slots = slotsOf(config, (slot, raw) => vmSlotRelease(slot, raw, release, cloud));
     const args: InstanceGroupFacadeArgs = {
         cloud,
         ...platformOf(config, cloud, name, labels, azureGroup),
         blue: slots[Slot.Blue],
         green: slots[Slot.Green],
-        live: oneOf("live", opt(config, "live") ?? Slot.Blue, SLOTS) as Slot,
-        canaryWeight: config.getNumber("canaryWeight") ?? 0,
-        lastDeployed:
-            (opt(config, "lastDeployed") as Slot | undefined) ?? (following.length === 1 ? following[0] : undefined),
-        port: config.getNumber("port") ?? 8080,
-        healthPath: config.get("healthPath") ?? "/healthz",
-        env: objectOf<Record<string, string>>(config, "env") ?? {},
-        secrets: objectOf<Record<string, SecretRefArgs>>(config, "secrets") ?? {},
-        scaling: {
-            minInstances: config.getNumber("minInstances") ?? 1,
-            maxInstances: config.getNumber("maxInstances") ?? 2,
-        },
+        ...serviceSettings(config),
         maxInstanceLifetimeHours: config.getNumber("maxInstanceLifetimeHours") ?? 36,
         rotationHourUtc: config.getNumber("rotationHourUtc") ?? 4,
         secureBoot: secureBootOf(release),
@@ -158,6 +128,7 @@ export async function vmEnvironmentStack(config: pulumi.Config): Promise<Record<
         fail("blue", "and immutable:green are both none: a VM environment runs at least the live slot");
     }
     const group = new InstanceGroup(name, args);
+    const { slots: slotSummary, ...traffic } = slotStackOutputs(slots, group);
     return {
         cloud,
         environment,
@@ -169,13 +140,8 @@ export async function vmEnvironmentStack(config: pulumi.Config): Promise<Record<
             sha256: release.sha256,
             provenance: release.provenance,
         },
-        slots: pulumi.output(
-            Object.fromEntries(Object.entries(slots).map(([s, r]) => [s, { version: r!.version, image: r!.image }])),
-        ),
-        live: group.liveSlot,
-        trafficWeights: group.trafficWeights,
-        url: group.url,
-        smokeTestUrls: group.smokeTestUrls,
+        slots: pulumi.output(slotSummary),
+        ...traffic,
         healthPath: args.healthPath,
     };
 }

@@ -15,8 +15,8 @@ import {
     validateMachineImageRelease,
 } from "../components/core/machineImageRelease";
 import type { Slot } from "../components/core/slots";
-import { fail, objectOf, opt, parseJson } from "./config";
-import { CURRENT } from "./release";
+import { fail, opt, parseJson, parseObject } from "./config";
+import { buildStackName, CURRENT } from "./release";
 
 /** Reads the machine-image release of a VM environment stack. */
 export async function readMachineImageRelease(
@@ -29,7 +29,7 @@ export async function readMachineImageRelease(
             source: "config immutable:machineImage",
         };
     }
-    const stack = opt(config, "buildStack") ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/build`;
+    const stack = buildStackName(config);
     const ref = new pulumi.StackReference("build-machine-image", { name: stack });
     const details = await ref.getOutputDetails("machineImage");
     const where = `StackReference ${stack}`;
@@ -43,19 +43,15 @@ export async function readMachineImageRelease(
 }
 
 /**
- * The release a slot key names on `cloud`: `current` (the stack's machine-image release), a pin
- * `{"version": "v42", "image": "<the cloud's image reference>"[, "sha256": ..., "gitSha": ...]}`, or nothing.
+ * The release a slot key's value names on `cloud`: `current` (the stack's machine-image release), or a pin
+ * `{"version": "v42", "image": "<the cloud's image reference>"[, "sha256": ..., "gitSha": ...]}`.
  */
 export function vmSlotRelease(
-    config: pulumi.Config,
     slot: Slot,
+    raw: string,
     release: MachineImageRelease,
     cloud: Cloud,
-): MachineImageSlotArgs | undefined {
-    const raw = opt(config, slot);
-    if (raw === undefined || raw === "none") {
-        return undefined;
-    }
+): MachineImageSlotArgs {
     if (raw === CURRENT) {
         const image = release.images[cloud];
         if (image === undefined) {
@@ -65,7 +61,7 @@ export function vmSlotRelease(
         }
         return { version: release.version, image, sha256: release.sha256, gitSha: release.gitSha };
     }
-    const pin = objectOf<Record<string, unknown>>(config, slot);
+    const pin = parseObject<Record<string, unknown>>(slot, raw);
     if (!pin || typeof pin.version !== "string" || pin.version.trim() === "") {
         fail(slot, `must be "${CURRENT}", "none" or {"version": "...", "image": "<${cloud} image>"}, got ${raw}`);
     }

@@ -10,7 +10,8 @@ import { Command, Option } from "commander";
 import { PACKAGE_NAME } from "../../components/core/packageName";
 import { InputError } from "../../components/core/validation";
 import { readAuditInput, type AuditDocument } from "../lib/auditInput";
-import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
+import { countViolations, paint, table, verdictTables } from "../lib/format";
+import { migrationReportOptions } from "../lib/command";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
 import { hasMandatory, policyEngine, type PackConfig, type Verdict } from "../lib/policyEngine";
@@ -35,6 +36,8 @@ export interface AuditResult {
     /** Resources the pack judged. */
     resources: number;
     violations: Verdict["violations"];
+    /** Resources a rule at the level "remediate" fixes at deploy (not violations: the engine remediates them). */
+    remediated: Verdict["remediated"];
     /** Resources the pack did not judge, with the reason. */
     notJudged: Verdict["notJudged"];
 }
@@ -59,6 +62,7 @@ export async function runAudit(file: string, options: AuditOptions): Promise<num
     const result: AuditResult = {
         resources: verdict.judged,
         violations: verdict.violations,
+        remediated: verdict.remediated,
         notJudged: [...verdict.notJudged, ...doc.skipped],
     };
     if (options.format === "json") {
@@ -67,6 +71,7 @@ export async function runAudit(file: string, options: AuditOptions): Promise<num
         const sarif = toSarif({
             rules: engine.rules(),
             violations: result.violations,
+            remediated: result.remediated,
             artifactUri: options.sarifArtifact,
             toolVersion: packageField("version"),
             informationUri: packageField("homepage"),
@@ -92,15 +97,9 @@ function auditTable(
         `${p.bold(file === "-" ? "<stdin>" : file)}: ${kind}${doc.stack ? ` of stack "${doc.stack}"` : ""}, ` +
             `${doc.resources.length} resources, ${result.resources} judged`,
     );
-    if (result.violations.length > 0) {
-        lines.push(violationTable(result.violations, rules, colour, tableWidth(colour)));
-    }
-    if (result.notJudged.length > 0) {
-        const t = table(["Not judged", "Reason"], colour);
-        for (const n of result.notJudged) {
-            t.push([shortUrn(n.urn), n.reason]);
-        }
-        lines.push(t.toString());
+    const verdicts = verdictTables(result, rules, colour);
+    if (verdicts) {
+        lines.push(verdicts);
     }
     lines.push(`Violations: ${countViolations(result.violations, p)}`);
     return `${lines.join("\n")}\n`;
@@ -128,7 +127,7 @@ function usage(message: string): number {
 
 /** Registers `audit` on the program. */
 export function register(program: Command): void {
-    program
+    const audit = program
         .command("audit")
         .description(
             "Judge an existing stack with the policy pack: a `pulumi stack export`, a `pulumi preview --json` document, or - for stdin",
@@ -139,14 +138,8 @@ export function register(program: Command): void {
         )
         .addOption(new Option("--format <format>", "output format").choices([...AUDIT_FORMATS]).default("table"))
         .option("--policy-pack-config <file>", "pack config JSON, as for `pulumi preview --policy-pack-config`")
-        .option("--sarif-artifact <path>", "repository file SARIF results are attached to", "Pulumi.yaml")
-        .addOption(
-            new Option(
-                "--report <report>",
-                "migration: each stack's step on the migration path, then the estate",
-            ).choices(["migration"]),
-        )
-        .option("--since <file>", "with --report migration: an earlier JSON migration report to compare with")
+        .option("--sarif-artifact <path>", "repository file SARIF results are attached to", "Pulumi.yaml");
+    migrationReportOptions(audit)
         .addHelpText(
             "after",
             "\nExit status: 0 no mandatory violation, 1 a mandatory violation, 2 bad usage or unreadable input.\n" +

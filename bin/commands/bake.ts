@@ -8,9 +8,10 @@
  */
 import * as path from "node:path";
 import type { Command } from "commander";
+import { collect, failureStatus, seconds, UsageError } from "../lib/command";
 import { io } from "../lib/io";
 import type { BakeRequest } from "../lib/bake/bake";
-import { BakeError } from "../lib/bake/errors";
+import { StepError } from "../lib/release/errors";
 
 /** The bake pipeline, loaded when `bake` runs: `--help` and the other commands never load it. */
 function lib() {
@@ -20,7 +21,6 @@ function lib() {
         ...(require("../lib/bake/manifest") as typeof import("../lib/bake/manifest")),
         ...(require("../lib/bake/upload") as typeof import("../lib/bake/upload")),
         ...(require("../lib/release/progress") as typeof import("../lib/release/progress")),
-        ...(require("../lib/release/errors") as typeof import("../lib/release/errors")),
         ...(require("../lib/release/process") as typeof import("../lib/release/process")),
         ...(require("../lib/release/source") as typeof import("../lib/release/source")),
     };
@@ -40,19 +40,6 @@ export interface BakeCliOptions {
     upload?: string[];
     bootstrapTimeout: string;
     bootTimeout: string;
-}
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** A usage error (exit status 2). */
-class UsageError extends Error {}
-
-function seconds(flag: string, value: string): number {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-        throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
-    }
-    return Math.round(n * 1000);
 }
 
 /**
@@ -82,18 +69,18 @@ export async function resolveEpoch(
     if (shown.code === 0 && Number.isInteger(n) && n > 0) {
         return n;
     }
-    throw new BakeError(
+    throw new StepError(
         "check",
         `cannot tell SOURCE_DATE_EPOCH: commit ${gitSha} is not in the repository of ${dir}; pass --source-date-epoch (e.g. the commit time)`,
     );
 }
 
-/** Turns the command-line options into a bake request (throws UsageError for bad usage, BakeError when refused). */
+/** Turns the command-line options into a bake request (throws UsageError for bad usage, StepError when refused). */
 export async function requestFromOptions(
     options: BakeCliOptions,
     env: NodeJS.ProcessEnv = process.env,
 ): Promise<BakeRequest> {
-    const { parseUploads, loadDefinition, readPins, resolveGitSha, ReleaseError } = lib();
+    const { parseUploads, loadDefinition, readPins, resolveGitSha } = lib();
     let uploads;
     try {
         uploads = parseUploads(options.upload ?? []);
@@ -106,12 +93,7 @@ export async function requestFromOptions(
     };
     const loaded = loadDefinition(options.image);
     const pins = options.pinPackages ? readPins(options.pinPackages) : undefined;
-    let gitSha: string;
-    try {
-        gitSha = await resolveGitSha(loaded.dir, options.gitSha, env);
-    } catch (err: any) {
-        throw err instanceof ReleaseError ? new BakeError("check", err.reason) : err;
-    }
+    const gitSha = await resolveGitSha(loaded.dir, options.gitSha, env);
     return {
         definition: options.image,
         version: options.version,
@@ -133,21 +115,11 @@ export async function runBake(options: BakeCliOptions): Promise<number> {
     try {
         const request = await requestFromOptions(options);
         const { StepProgress, bake } = lib();
-        // The release pipeline's step display, its plain lines labelled for this command.
-        const progress = new StepProgress((t) => out.err(t.replace(/^release: /gm, "bake: ")), out.stderrIsTTY);
-        await bake(request, { progress });
+        await bake(request, { progress: new StepProgress("bake", out.err, out.stderrIsTTY) });
         out.out(`${path.resolve(request.out)}\n`);
         return 0;
-    } catch (err: any) {
-        if (err instanceof UsageError) {
-            out.err(`immutable bake: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof BakeError) {
-            out.err(`immutable bake: FAILED at ${err.step}: ${err.reason}\n`);
-            return 1;
-        }
-        throw err;
+    } catch (err) {
+        return failureStatus("bake", err);
     }
 }
 

@@ -10,7 +10,8 @@
  */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { InputError } from "../../components/core/validation";
-import { countViolations, paint, shortUrn, table, tableWidth, violationTable } from "../lib/format";
+import { countViolations, paint, table, verdictTables } from "../lib/format";
+import { collect, migrationReportOptions } from "../lib/command";
 import { io } from "../lib/io";
 import { readPackConfig } from "../lib/packConfig";
 import type { ComponentGroup, DigestsByCloud, TrafficEntry } from "../lib/planReport";
@@ -53,6 +54,8 @@ export interface StackPlan {
     /** Every registration, in order: URN, type, parent URN, inputs (secrets shown as "[secret]"). */
     resources: Array<{ urn: string; type: string; parent?: string; inputs: unknown }>;
     violations: Verdict["violations"];
+    /** Resources a rule at the level "remediate" fixes at deploy (not violations: the engine remediates them). */
+    remediated: Verdict["remediated"];
     /** Resources the pack could not judge, with the reason. */
     notJudged: Verdict["notJudged"];
     /** Custom resources per owning component. */
@@ -107,6 +110,7 @@ export async function planStack(
             kind,
             resources: [],
             violations: [],
+            remediated: [],
             notJudged: [],
             components: [],
             digests: {},
@@ -137,6 +141,7 @@ export async function planStack(
             inputs: reportLib().plainProperties(r.inputs),
         })),
         violations: verdict.violations,
+        remediated: verdict.remediated,
         notJudged: verdict.notJudged,
         components: reportLib().groupByComponent(synthesis.resources),
         digests: reportLib().digestsByCloud(synthesis.resources, synthesis.outputs),
@@ -371,10 +376,12 @@ export function renderSummary(plans: StackPlan[], colour: boolean): string {
     const total = plans.reduce((n, pl) => n + pl.violations.length, 0);
     const failed = plans.filter((pl) => pl.error !== undefined).length;
     const lines = [t.toString()];
-    const detailed = plans.filter((pl) => pl.violations.length > 0 || pl.notJudged.length > 0);
+    const detailed = plans.filter(
+        (pl) => pl.violations.length > 0 || pl.remediated.length > 0 || pl.notJudged.length > 0,
+    );
     for (const plan of detailed) {
         lines.push(`\n${p.bold(plan.stack)}`);
-        lines.push(stackVerdicts(plan, policyEngine().rules(), colour));
+        lines.push(verdictTables(plan, policyEngine().rules(), colour));
     }
     const withGaps = plans.filter((pl) => pl.gaps.length > 0);
     if (withGaps.length > 0) {
@@ -388,19 +395,6 @@ export function renderSummary(plans: StackPlan[], colour: boolean): string {
             `${failed > 0 ? p.red(`, ${failed} failed to synthesize`) : ""}. Details: immutable plan --stack <name>`,
     );
     return `${lines.join("\n")}\n`;
-}
-
-function stackVerdicts(plan: StackPlan, rules: RuleInfo[], colour: boolean): string {
-    const lines: string[] = [];
-    if (plan.violations.length > 0) {
-        lines.push(violationTable(plan.violations, rules, colour, tableWidth(colour)));
-    }
-    if (plan.notJudged.length > 0) {
-        const t = table(["Not judged", "Reason"], colour);
-        for (const n of plan.notJudged) t.push([shortUrn(n.urn), n.reason]);
-        lines.push(t.toString());
-    }
-    return lines.join("\n");
 }
 
 /** Everything about one stack. */
@@ -441,7 +435,7 @@ function stackDetail(plan: StackPlan, rules: RuleInfo[], colour: boolean): strin
         for (const r of plan.stackReferences) refs.push([r.name, r.source]);
         lines.push(refs.toString());
     }
-    const verdicts = stackVerdicts(plan, rules, colour);
+    const verdicts = verdictTables(plan, rules, colour);
     if (verdicts) lines.push(verdicts);
     if (plan.gaps.length > 0) {
         const gaps = table(["Not faked offline", "What it means"], colour);
@@ -462,10 +456,6 @@ export function parseConfigPair(pair: string, previous: Record<string, string> =
     return { ...previous, [pair.slice(0, eq).trim()]: pair.slice(eq + 1) };
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-    return [...previous, value];
-}
-
 /** Parses `--stack-outputs org/project/stack=FILE` into the accumulated record. */
 export function parseStackOutputsPair(pair: string, previous: Record<string, string> = {}): Record<string, string> {
     const eq = pair.indexOf("=");
@@ -479,7 +469,7 @@ export function parseStackOutputsPair(pair: string, previous: Record<string, str
 
 /** Registers `plan` on the program. */
 export function register(program: Command): void {
-    program
+    const plan = program
         .command("plan")
         .description(
             "Plan a Pulumi project's stacks offline: resources by component, image digest per cloud, slot traffic and the policy verdicts",
@@ -502,14 +492,8 @@ export function register(program: Command): void {
             "outputs (a JSON object) a StackReference to that stack reads (repeatable)",
             parseStackOutputsPair,
         )
-        .option("--fakes <file>", 'extra fake answers: {"resources": {"<type>": {...}}, "calls": {"<token>": {...}}}')
-        .addOption(
-            new Option(
-                "--report <report>",
-                "migration: each stack's step on the migration path, then the estate",
-            ).choices(["migration"]),
-        )
-        .option("--since <file>", "with --report migration: an earlier JSON migration report to compare with")
+        .option("--fakes <file>", 'extra fake answers: {"resources": {"<type>": {...}}, "calls": {"<token>": {...}}}');
+    migrationReportOptions(plan)
         .addHelpText(
             "after",
             "\nExit status: 0 no mandatory violation, 1 a mandatory violation or a stack that fails, 2 bad usage.\n" +

@@ -6,14 +6,15 @@
  * (the reason is printed; no version tag points at an untested or partial image), 2 bad usage.
  */
 import type { Command } from "commander";
+import { collect, failureStatus, seconds, UsageError } from "../lib/command";
 import { io } from "../lib/io";
+import { StepError } from "../lib/release/errors";
 import type { ReleaseRequest } from "../lib/release/release";
 
 /** The release pipeline, loaded when `release` runs: `--help` and the other commands never load it. */
 function lib() {
     return {
         ...(require("../lib/release/docker") as typeof import("../lib/release/docker")),
-        ...(require("../lib/release/errors") as typeof import("../lib/release/errors")),
         ...(require("../lib/release/manifest") as typeof import("../lib/release/manifest")),
         ...(require("../lib/release/progress") as typeof import("../lib/release/progress")),
         ...(require("../lib/release/registries") as typeof import("../lib/release/registries")),
@@ -41,19 +42,6 @@ export interface ReleaseCliOptions {
     buildArg?: string[];
     platform?: string;
     out?: string;
-}
-
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** A usage error (exit status 2). */
-class UsageError extends Error {}
-
-function seconds(flag: string, value: string): number {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) {
-        throw new UsageError(`${flag} must be a positive number of seconds, got ${JSON.stringify(value)}`);
-    }
-    return Math.round(n * 1000);
 }
 
 /** Turns the command-line options into a release request (throws UsageError for bad usage). */
@@ -104,35 +92,27 @@ export async function requestFromOptions(options: ReleaseCliOptions): Promise<Re
 /** Runs `release` with the real engine and skopeo; returns the exit status. */
 export async function runRelease(options: ReleaseCliOptions): Promise<number> {
     const out = io();
-    const { DockerEngine, ReleaseError, Skopeo, StepProgress, release, writeManifest } = lib();
+    const { DockerEngine, Skopeo, StepProgress, release, writeManifest } = lib();
     try {
         const request = await requestFromOptions(options);
         const engine = new DockerEngine();
         const transport = new Skopeo();
         for (const reason of [await engine.unavailable(), await transport.unavailable()]) {
             if (reason) {
-                throw new ReleaseError("check", `${reason} (on a CI machine: .ci/services start)`);
+                throw new StepError("check", `${reason} (on a CI machine: .ci/services start)`);
             }
         }
-        const progress = new StepProgress(out.err, out.stderrIsTTY);
+        const progress = new StepProgress("release", out.err, out.stderrIsTTY);
         const manifest = await release(request, { engine, transport, progress });
         if (options.out) {
             writeManifest(options.out, manifest);
-            out.err(`${out.stderrIsTTY ? "  " : "release: "}manifest written to ${options.out}\n`);
+            progress.note(`manifest written to ${options.out}`);
         } else {
             out.out(`${JSON.stringify(manifest, null, 2)}\n`);
         }
         return 0;
-    } catch (err: any) {
-        if (err instanceof UsageError) {
-            out.err(`immutable release: ${err.message}\n`);
-            return 2;
-        }
-        if (err instanceof ReleaseError) {
-            out.err(`immutable release: FAILED at ${err.step}: ${err.reason}\n`);
-            return 1;
-        }
-        throw err;
+    } catch (err) {
+        return failureStatus("release", err);
     }
 }
 

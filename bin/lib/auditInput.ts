@@ -767,11 +767,8 @@ function decodeSecrets(value: unknown, fail: Fail, masked: boolean, walk: Walk):
     }
     if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
-            const v = value[i];
-            if (typeof v === "object" && v !== null) {
-                value[i] = decodeSecrets(v, fail, masked, walk);
-            } else if (typeof v === "string" && ((masked && v === MASKED_SECRET) || uuidShaped(v))) {
-                value[i] = decodeSecrets(v, fail, masked, walk);
+            if (needsDecoding(value[i], masked)) {
+                value[i] = decodeSecrets(value[i], fail, masked, walk);
             }
         }
         return value;
@@ -803,14 +800,18 @@ function decodeSecrets(value: unknown, fail: Fail, masked: boolean, walk: Walk):
 
 function decodeFields(obj: Record<string, unknown>, fail: Fail, masked: boolean, walk: Walk): Record<string, unknown> {
     for (const key in obj) {
-        const v = obj[key];
-        if (typeof v === "object" && v !== null) {
-            obj[key] = decodeSecrets(v, fail, masked, walk);
-        } else if (typeof v === "string" && ((masked && v === MASKED_SECRET) || uuidShaped(v))) {
-            obj[key] = decodeSecrets(v, fail, masked, walk);
+        if (needsDecoding(obj[key], masked)) {
+            obj[key] = decodeSecrets(obj[key], fail, masked, walk);
         }
     }
     return obj;
+}
+
+/** True when {@link decodeSecrets} has work in a child value: an object, a masked secret or a UUID-shaped string. */
+function needsDecoding(v: unknown, masked: boolean): boolean {
+    return typeof v === "object"
+        ? v !== null
+        : typeof v === "string" && ((masked && v === MASKED_SECRET) || uuidShaped(v));
 }
 
 function stackOf(resources: EvaluatedResource[]): string | undefined {

@@ -3,7 +3,7 @@
  * one line per violation with the rule, the level, the message and the fix.
  */
 import type Table from "cli-table3";
-import type { RuleInfo, Violation } from "./policyEngine";
+import type { RuleInfo, Verdict, Violation } from "./policyEngine";
 
 /** ANSI colour, or plain text when `enabled` is false. */
 export interface Paint {
@@ -103,6 +103,37 @@ export function violationTable(violations: Violation[], rules: RuleInfo[], colou
                 }
                 t.push(row);
             });
+        }
+        parts.push(t.toString());
+    }
+    return parts.join("\n");
+}
+
+/**
+ * One verdict for people: its violations, the resources a rule at the level "remediate" fixes at deploy (with
+ * what the remediation sets), and what could not be judged.
+ */
+export function verdictTables(
+    verdict: Pick<Verdict, "violations" | "remediated" | "notJudged">,
+    rules: RuleInfo[],
+    colour: boolean,
+): string {
+    const parts: string[] = [];
+    if (verdict.violations.length > 0) {
+        parts.push(violationTable(verdict.violations, rules, colour, tableWidth(colour)));
+    }
+    if (verdict.remediated.length > 0) {
+        const sets = new Map(rules.map((r) => [r.name, r.remediates ?? ""]));
+        const t = table(["Remediated at deploy", "Rule", "Sets"], colour);
+        for (const r of verdict.remediated) {
+            t.push([shortUrn(r.urn), r.policy, sets.get(r.policy) ?? ""]);
+        }
+        parts.push(t.toString());
+    }
+    if (verdict.notJudged.length > 0) {
+        const t = table(["Not judged", "Reason"], colour);
+        for (const n of verdict.notJudged) {
+            t.push([shortUrn(n.urn), n.reason]);
         }
         parts.push(t.toString());
     }

@@ -3,6 +3,7 @@
  * CLI in-process). Commands never touch process.stdout / process.stdin directly.
  */
 import * as fs from "node:fs";
+import { Replaceable } from "./replaceable";
 
 /** The terminal streams of one run. */
 export interface Io {
@@ -31,20 +32,14 @@ export const processIo: Io = {
     readStdin: () => fs.readFileSync(0),
 };
 
-let current: Io = processIo;
+const streams = new Replaceable<Io>(processIo);
 
 /** The streams of the current run. */
 export function io(): Io {
-    return current;
+    return streams.get();
 }
 
 /** Runs `fn` with `replacement` as the streams, restoring the previous ones afterwards. */
-export async function withIo<T>(replacement: Io, fn: () => Promise<T>): Promise<T> {
-    const previous = current;
-    current = replacement;
-    try {
-        return await fn();
-    } finally {
-        current = previous;
-    }
+export function withIo<T>(replacement: Io, fn: () => Promise<T>): Promise<T> {
+    return streams.with(replacement, fn);
 }

@@ -68,7 +68,8 @@ export interface MigrationReport {
 export interface StackVerdict {
     stack: string;
     source: string;
-    violations: Verdict["violations"];
+    /** Violations, and (level "remediate") findings the deploy fixes (enforcementLevel "remediate"). */
+    violations: ReadonlyArray<{ policy: string; urn?: string; enforcementLevel: string; message: string }>;
     notJudged: Verdict["notJudged"];
     /** The violations a remediation fixes ({@link findingKey}s; see {@link remediableViolations}). */
     remediable?: ReadonlySet<string>;
@@ -115,10 +116,9 @@ export async function runAuditMigration(inputs: string[], options: MigrationOpti
         verdicts.push({
             stack,
             source: label(file),
-            violations: verdict.violations,
-            notJudged: verdict.notJudged, // pending deletions (doc.skipped) are not part of the new state
-            // Worked out now, so the estate holds findings only, never every export's resources.
-            remediable: remediableViolations(verdict.violations, doc.resources, config),
+            // pending deletions (doc.skipped) are not part of the new state; the findings are worked out now, so
+            // the estate holds findings only, never every export's resources
+            ...findingsOf(verdict, doc.resources, config),
         });
     }
     return print(verdicts, previous, options);
@@ -129,6 +129,7 @@ export function printPlanMigration(
     plans: ReadonlyArray<{
         stack: string;
         violations: Verdict["violations"];
+        remediated: Verdict["remediated"];
         notJudged: Verdict["notJudged"];
         resources: ReadonlyArray<{ urn: string; type: string; inputs: unknown }>;
         error?: string;
@@ -149,10 +150,9 @@ export function printPlanMigration(
     const verdicts = plans.map((p): StackVerdict => ({
         stack: p.stack,
         source: "plan",
-        violations: p.violations,
+        ...findingsOf(p, p.resources as PreviewResource[], config),
         // A stack that fails to synthesize was not judged at all: it blocks the first step (fail closed).
-        notJudged: p.error === undefined ? p.notJudged : [{ urn: "", reason: `failed to synthesize: ${p.error}` }],
-        remediable: remediableViolations(p.violations, p.resources as PreviewResource[], config),
+        ...(p.error === undefined ? {} : { notJudged: [{ urn: "", reason: `failed to synthesize: ${p.error}` }] }),
     }));
     const status = print(verdicts, previous, options);
     return status === 0 && plans.some((p) => p.error !== undefined) ? 1 : status;
@@ -192,6 +192,30 @@ export function migrationReport(
 }
 
 /**
+ * A stack's open findings: its violations, and the resources rules at the "remediate" level fixed before judging
+ * them (open until the next `pulumi up` applies the fix; never counted as clean), each marked remediable.
+ */
+function findingsOf(
+    verdict: Pick<Verdict, "violations" | "remediated" | "notJudged">,
+    resources: readonly PreviewResource[],
+    config: PackConfig | undefined,
+): Pick<StackVerdict, "violations" | "notJudged" | "remediable"> {
+    const remediates = new Map(CATALOG.map((r) => [r.name, r.remediates]));
+    const remediable = remediableViolations(verdict.violations, resources, config);
+    const fixedAtDeploy = verdict.remediated.map((r) => {
+        remediable.add(findingKey(r.policy, r.urn));
+        const sets = remediates.get(r.policy);
+        return {
+            policy: r.policy,
+            urn: r.urn,
+            enforcementLevel: "remediate",
+            message: `fixed at deploy by the level "remediate"${sets ? `: ${sets}` : ""}`,
+        };
+    });
+    return { violations: [...verdict.violations, ...fixedAtDeploy], notJudged: verdict.notJudged, remediable };
+}
+
+/**
  * The violations a remediation fixes, as {@link findingKey}s: each remediation run offline on the violating
  * resources' inputs, with the rule's config from the pack config (policy/remediations/preview.ts).
  */
@@ -203,7 +227,7 @@ export function remediableViolations(
     if (violations.length === 0) {
         return new Set();
     }
-    const settings = ruleSettings(config as Parameters<typeof ruleSettings>[0]);
+    const settings = ruleSettings(config);
     const violated = new Set(violations.map((x) => findingKey(x.policy, x.urn)));
     const wanted = new Set(violations.map((x) => x.urn));
     return new Set(

@@ -13,19 +13,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AWS_CALLS, AWS_RESOURCES, awsId, awsPattern } from "./plan/fakes/aws";
 import { AZURE_CALLS, AZURE_RESOURCES, azureId, azurePattern } from "./plan/fakes/azure";
-import {
-    autoName,
-    parseToken,
-    type CallFake,
-    type FakeContext,
-    type OutputPattern,
-    type Outputs,
-    type ResourceFake,
-} from "./plan/fakes/common";
+import { parseToken } from "./plan/fakes/common";
+import type { CallFake, FakeContext, OutputPattern, Outputs, ResourceFake } from "./plan/fakes/common";
+import { autoName } from "./plan/fakes/stable";
 import { GCP_CALLS, GCP_RESOURCES, gcpId, gcpPattern } from "./plan/fakes/gcp";
 import { GENERATED_CALLS, GENERATED_RESOURCES } from "./plan/fakes/generated";
 
-export { MOCK_IDENTITY, fakeContext, stableHash, type FakeContext } from "./plan/fakes/common";
+export { MOCK_IDENTITY, fakeContext, type FakeContext } from "./plan/fakes/common";
+export { stableHash } from "./plan/fakes/stable";
 
 /** Computed outputs per resource type token (merged over the inputs). */
 export const RESOURCE_STATE: Record<string, ResourceFake> = {

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import { InputError } from "../../components/core/validation";
 import { describeJsonError } from "./auditInput";
+import { LEVELS, type Level } from "../../policy/rule";
 import type { PackConfig } from "./policyEngine";
 
 /** Reads and checks the pack config; defects are one-line {@link InputError}s. */
@@ -26,11 +27,11 @@ export function readPackConfig(file: string): PackConfig {
     for (const [name, value] of Object.entries(doc as Record<string, unknown>)) {
         const ok =
             typeof value === "string"
-                ? ["advisory", "mandatory", "disabled", "remediate"].includes(value)
+                ? LEVELS.includes(value as Level)
                 : typeof value === "object" && value !== null && !Array.isArray(value);
         if (!ok) {
             throw new InputError(
-                `${file}: policy pack config: "${name}" must be "advisory", "mandatory", "disabled" or an object, got ${JSON.stringify(value)}`,
+                `${file}: policy pack config: "${name}" must be ${LEVELS.map((l) => `"${l}"`).join(", ")} or an object, got ${JSON.stringify(value)}`,
             );
         }
     }

@@ -1,11 +1,12 @@
 /**
- * SARIF 2.1.0 for code scanning: a rule entry per policy of the pack, a result per violation. The resource's
+ * SARIF 2.1.0 for code scanning: a rule entry per policy of the pack, a result per violation, and a `note` per
+ * resource a rule at the level "remediate" fixes at deploy (still mutable until then). The resource's
  * URN is the result's logical location; GitHub code scanning also requires a physical location (a file in the
  * repository), so each result points at the Pulumi project file (configurable) and names the URN in its
  * message and fingerprint, which keeps alerts stable from run to run.
  */
 import { createHash } from "node:crypto";
-import type { RuleInfo, Violation } from "./policyEngine";
+import type { Remediated, RuleInfo, Violation } from "./policyEngine";
 
 /** The SARIF 2.1.0 JSON schema address. */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -30,6 +31,8 @@ export interface SarifOptions {
     /** The pack's rules (every rule gets an entry, violated or not). */
     rules: RuleInfo[];
     violations: Violation[];
+    /** Resources rules at the level "remediate" fix at deploy: `note` results. */
+    remediated?: Remediated[];
     /** Repository-relative file the results are attached to (default `Pulumi.yaml`). */
     artifactUri?: string;
     /** The tool's version. */
@@ -41,8 +44,15 @@ export interface SarifOptions {
 const LEVEL: Record<string, "error" | "warning" | "note"> = {
     mandatory: "error",
     advisory: "warning",
+    remediate: "note",
     disabled: "note",
 };
+
+/** `: <what the remediation sets>` for a remediated result, when the catalogue says. */
+function remediates(rules: RuleInfo[], policy: string): string {
+    const sets = rules.find((r) => r.name === policy)?.remediates;
+    return sets ? `: ${sets}` : "";
+}
 
 /** Builds the SARIF log. */
 export function toSarif(options: SarifOptions): Record<string, unknown> {
@@ -81,7 +91,15 @@ export function toSarif(options: SarifOptions): Record<string, unknown> {
                         })),
                     },
                 },
-                results: options.violations.map((v) => {
+                results: [
+                    ...options.violations,
+                    ...(options.remediated ?? []).map((r) => ({
+                        policy: r.policy,
+                        urn: r.urn,
+                        enforcementLevel: "remediate",
+                        message: `fixed at deploy by the level "remediate"${remediates(rules, r.policy)}`,
+                    })),
+                ].map((v) => {
                     const urn = v.urn ?? "(stack)";
                     return {
                         ruleId: v.policy,

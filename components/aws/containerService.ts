@@ -16,30 +16,23 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../core/packageName";
 import { checkSize, commonSettings, type CommonSettings } from "../core/serviceArgs";
-import { type SlotOutputs, slotOutputs } from "../core/slotOutputs";
-import { isKnown, resolveSlots, SLOTS } from "../core/slots";
+import { type SlotOutputs, slotOutputs, slotQueryUrl } from "../core/slotOutputs";
+import { isKnown, presentSlots, resolveSlots } from "../core/slots";
 import { Validator } from "../core/validation";
-import { awsIam, awsSecretRefs } from "./iam";
+import { awsIam } from "./iam";
 import { fargateSizeProblem } from "./limits";
-import {
-    awsDnsRecord,
-    awsNetwork,
-    awsTargetGroups,
-    awsTrafficListener,
-    type NetworkContext,
-    slotQueryUrl,
-} from "./network";
+import { awsDnsRecord, awsLiveUrl, type AwsLoadBalancing, awsLoadBalancing, networkContext } from "./network";
+import { awsSecretRefs, ecsValueFroms } from "./secretRefs";
 import type { AwsContainerServiceArgs } from "./serviceArgs";
 import { awsRuntime, awsSlots } from "./slot";
 import { definedOutputs } from "../core/outputs";
 
-export { SLOT_QUERY_KEY } from "./network";
 export type { AwsContainerServiceArgs, AwsServiceSpecifics } from "./serviceArgs";
 
 const COMPONENT = "AwsContainerService";
 
 /** A blue-green ECS Fargate service behind an ALB; see the module comment. */
-export class AwsContainerService extends pulumi.ComponentResource implements SlotOutputs {
+export class AwsContainerService extends pulumi.ComponentResource implements SlotOutputs, AwsLoadBalancing {
     /** The URL that takes the live traffic (`domainName`, else the load balancer's DNS name). */
     public readonly url!: pulumi.Output<string>;
     /** Per slot holding a release: the live URL with `?immutable-slot=<slot>`, which reaches only that slot. */
@@ -53,9 +46,9 @@ export class AwsContainerService extends pulumi.ComponentResource implements Slo
     /** The role the application runs as (its ARN): attach the app's own policies to `taskRole`. */
     public readonly runtimeIdentity: pulumi.Output<string>;
     /** The application load balancer. */
-    public readonly loadBalancer: aws.lb.LoadBalancer;
+    public readonly loadBalancer!: aws.lb.LoadBalancer;
     /** The listener whose weights split the traffic between the slots (the only resource a flip changes). */
-    public readonly trafficListener: aws.lb.Listener;
+    public readonly trafficListener!: aws.lb.Listener;
     /** The ECS cluster (undefined when `clusterArn` was given). */
     public readonly cluster: aws.ecs.Cluster | undefined;
     /** The ECS service per slot. */
@@ -63,13 +56,13 @@ export class AwsContainerService extends pulumi.ComponentResource implements Slo
     /** The task definition per slot. */
     public readonly taskDefinitions: Record<string, aws.ecs.TaskDefinition>;
     /** The target group per slot. */
-    public readonly targetGroups: Record<string, aws.lb.TargetGroup>;
+    public readonly targetGroups!: Record<string, aws.lb.TargetGroup>;
     /** The smoke-test listener rule per slot. */
     public readonly testRules: Record<string, aws.lb.ListenerRule>;
     /** The security group of the load balancer. */
-    public readonly albSecurityGroup: aws.ec2.SecurityGroup;
+    public readonly albSecurityGroup!: aws.ec2.SecurityGroup;
     /** The security group of the tasks. */
-    public readonly taskSecurityGroup: aws.ec2.SecurityGroup;
+    public readonly taskSecurityGroup!: aws.ec2.SecurityGroup;
     /** The role the ECS agent uses to pull the image, write logs and read the secret references. */
     public readonly executionRole: aws.iam.Role;
     /** The role the application runs as (attach the app's own policies here). */
@@ -85,29 +78,17 @@ export class AwsContainerService extends pulumi.ComponentResource implements Slo
         const plan = resolveSlots(COMPONENT, name, args);
         const common = commonSettings(v, args);
         checkAwsArgs(v, args, common);
-        const secrets = awsSecretRefs(v, args.secrets ?? {});
+        const secretRefs = awsSecretRefs(v, args.secrets ?? {});
         const tags = common.labels;
-        const net: NetworkContext = {
-            name,
-            parent: this,
-            vpcId: args.vpcId,
-            port: common.port,
-            https: args.certificateArn !== undefined,
-            tags,
-        };
+        const net = networkContext(name, this, args, common.port, tags);
         const runtime = awsRuntime(name, this, args.logRetentionDays ?? 30, args.clusterArn, tags);
         this.logGroup = runtime.logGroup;
         this.cluster = runtime.cluster;
-        const iam = awsIam(name, this, Object.values(secrets), tags);
+        const iam = awsIam(name, this, Object.values(secretRefs), tags);
         this.executionRole = iam.executionRole;
         this.taskRole = iam.taskRole;
-        const network = awsNetwork(net, args.albSubnetIds);
-        this.albSecurityGroup = network.albSecurityGroup;
-        this.taskSecurityGroup = network.taskSecurityGroup;
-        this.loadBalancer = network.loadBalancer;
-        const present = SLOTS.filter((s) => args[s] !== undefined);
-        this.targetGroups = awsTargetGroups(net, present, common.healthPath);
-        this.trafficListener = awsTrafficListener(net, this.loadBalancer, this.targetGroups, plan, args.certificateArn);
+        const present = presentSlots(args);
+        Object.assign(this, awsLoadBalancing(net, args.albSubnetIds, present, common.healthPath, plan, "ip"));
         this.dnsRecord =
             args.hostedZoneId !== undefined
                 ? awsDnsRecord(net, this.loadBalancer, args.domainName!, args.hostedZoneId)
@@ -118,7 +99,7 @@ export class AwsContainerService extends pulumi.ComponentResource implements Slo
                 parent: this,
                 common,
                 user: args.user ?? "65532:65532",
-                secrets,
+                secrets: ecsValueFroms(secretRefs),
                 clusterArn: runtime.clusterArn,
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
@@ -134,9 +115,7 @@ export class AwsContainerService extends pulumi.ComponentResource implements Slo
         this.testRules = slots.testRules;
         this.taskDefinitions = slots.taskDefinitions;
         this.services = slots.services;
-        const scheme = net.https ? "https" : "http";
-        const host = args.domainName ?? this.loadBalancer.dnsName;
-        const outputs = slotOutputs(plan, pulumi.interpolate`${scheme}://${host}`, slotQueryUrl);
+        const outputs = slotOutputs(plan, awsLiveUrl(net, this.loadBalancer, args.domainName), slotQueryUrl);
         Object.assign(this, outputs);
         this.runtimeIdentity = this.taskRole.arn;
         this.registerOutputs(

@@ -14,7 +14,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { BootMode } from "../core/bakeManifest";
 import { Cloud } from "../core/clouds";
 import {
+    artifactDescription,
+    type ArtifactIdentity,
     artifactIdentity,
+    type ArtifactOutputs,
+    artifactOutputs,
     artifactTags,
     AwsDiskFormat,
     imageName,
@@ -42,15 +46,15 @@ export interface AwsMachineImageArgs extends MachineImageArtifactArgs {
 }
 
 /** The bake's raw disk as an AMI; see the module comment. */
-export class AwsMachineImage extends pulumi.ComponentResource {
+export class AwsMachineImage extends pulumi.ComponentResource implements ArtifactOutputs {
     /** The AMI id: what an instance group's slot pins (`ami-...`). */
     public readonly imageId: pulumi.Output<string>;
     /** The release version. */
-    public readonly version: pulumi.Output<string>;
+    public readonly version!: pulumi.Output<string>;
     /** The git commit. */
-    public readonly gitSha: pulumi.Output<string>;
+    public readonly gitSha!: pulumi.Output<string>;
     /** The raw disk's sha256. */
-    public readonly sha256: pulumi.Output<string>;
+    public readonly sha256!: pulumi.Output<string>;
     /** The provenance tags the snapshot and the AMI carry. */
     public readonly tags: pulumi.Output<Record<string, string>>;
     /** The import of the disk as an EBS snapshot. */
@@ -64,44 +68,17 @@ export class AwsMachineImage extends pulumi.ComponentResource {
         super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const identity = artifactIdentity(v, args);
+        Object.assign(this, artifactOutputs(identity));
         if (!Object.values(AwsDiskFormat).includes(args.format)) {
             v.fail(
                 "format",
                 `must be one of ${Object.values(AwsDiskFormat).join(", ")}, got ${JSON.stringify(args.format)}`,
             );
         }
-        for (const field of ["bucket", "key"] as const) {
-            if (args[field] === undefined) {
-                v.fail(field, "is required (where `aws s3 cp` put the disk)");
-            }
-        }
-        const parent = { parent: this };
-        const tags = artifactTags(Cloud.Aws, identity, args.labels);
-        let roleName: pulumi.Input<string>;
-        const dependsOn: pulumi.Resource[] = [];
-        if (args.importRoleName === undefined) {
-            this.importRole = new aws.iam.Role(
-                `${name}-vmimport`,
-                { assumeRolePolicy: JSON.stringify(vmImportTrust()), tags },
-                parent,
-            );
-            dependsOn.push(
-                new aws.iam.RolePolicy(
-                    `${name}-vmimport`,
-                    {
-                        role: this.importRole.id,
-                        policy: pulumi
-                            .all([args.bucket, args.key, args.kmsKeyId])
-                            .apply(([bucket, key, kms]) => JSON.stringify(vmImportPolicy(bucket, key, kms))),
-                    },
-                    parent,
-                ),
-            );
-            roleName = this.importRole.name;
-        } else {
-            this.importRole = undefined;
-            roleName = args.importRoleName;
-        }
+        v.required(args, ["bucket", "key"], "(where `aws s3 cp` put the disk)");
+        this.tags = artifactTags(Cloud.Aws, identity, args.labels);
+        const role = vmImportRole(this, name, args, this.tags);
+        this.importRole = role.role;
         this.snapshotImport = new aws.ebs.SnapshotImport(
             `${name}`,
             {
@@ -110,43 +87,15 @@ export class AwsMachineImage extends pulumi.ComponentResource {
                     format: args.format.toUpperCase(),
                     userBucket: { s3Bucket: args.bucket, s3Key: args.key },
                 },
-                roleName,
+                roleName: role.name,
                 encrypted: args.encrypted ?? true,
                 kmsKeyId: args.kmsKeyId,
-                tags,
+                tags: this.tags,
             },
-            { parent: this, dependsOn },
+            { parent: this, dependsOn: role.dependsOn },
         );
-        this.ami = new aws.ec2.Ami(
-            `${name}`,
-            {
-                name: identity.apply((id) => imageName(id, 128)),
-                description: identity.apply(
-                    (id) => `${id.name} ${id.version}, git ${id.gitSha}, raw disk ${id.sha256}`,
-                ),
-                virtualizationType: "hvm",
-                architecture: "x86_64",
-                rootDeviceName: "/dev/xvda",
-                ebsBlockDevices: [
-                    {
-                        deviceName: "/dev/xvda",
-                        snapshotId: this.snapshotImport.id,
-                        volumeType: "gp3",
-                        deleteOnTermination: true,
-                    },
-                ],
-                enaSupport: true,
-                imdsSupport: "v2.0",
-                bootMode: awsBootMode(v, args.bootModes),
-                tags,
-            },
-            parent,
-        );
+        this.ami = ami(this, name, identity, awsBootMode(v, args.bootModes), this.snapshotImport, this.tags);
         this.imageId = this.ami.id;
-        this.version = identity.version;
-        this.gitSha = identity.gitSha;
-        this.sha256 = identity.sha256;
-        this.tags = tags;
         this.registerOutputs({
             imageId: this.imageId,
             version: this.version,
@@ -158,6 +107,63 @@ export class AwsMachineImage extends pulumi.ComponentResource {
             importRole: this.importRole,
         });
     }
+}
+
+/** The VM Import service role to use: the given one, or one of its own that may read exactly the disk's object. */
+function vmImportRole(
+    parent: pulumi.Resource,
+    name: string,
+    args: AwsMachineImageArgs,
+    tags: pulumi.Output<Record<string, string>>,
+): { role: aws.iam.Role | undefined; name: pulumi.Input<string>; dependsOn: pulumi.Resource[] } {
+    if (args.importRoleName !== undefined) {
+        return { role: undefined, name: args.importRoleName, dependsOn: [] };
+    }
+    const role = new aws.iam.Role(
+        `${name}-vmimport`,
+        { assumeRolePolicy: JSON.stringify(vmImportTrust()), tags },
+        { parent },
+    );
+    const policy = new aws.iam.RolePolicy(
+        `${name}-vmimport`,
+        {
+            role: role.id,
+            policy: pulumi
+                .all([args.bucket, args.key, args.kmsKeyId])
+                .apply(([bucket, key, kms]) => JSON.stringify(vmImportPolicy(bucket, key, kms))),
+        },
+        { parent },
+    );
+    return { role, name: role.name, dependsOn: [policy] };
+}
+
+/** The AMI: HVM, ENA, IMDSv2 required, the snapshot as its root volume, the tested boot mode. */
+function ami(
+    parent: pulumi.Resource,
+    name: string,
+    identity: pulumi.Output<ArtifactIdentity>,
+    bootMode: string,
+    snapshot: aws.ebs.SnapshotImport,
+    tags: pulumi.Output<Record<string, string>>,
+): aws.ec2.Ami {
+    return new aws.ec2.Ami(
+        `${name}`,
+        {
+            name: identity.apply((id) => imageName(id, 128)),
+            description: identity.apply(artifactDescription),
+            virtualizationType: "hvm",
+            architecture: "x86_64",
+            rootDeviceName: "/dev/xvda",
+            ebsBlockDevices: [
+                { deviceName: "/dev/xvda", snapshotId: snapshot.id, volumeType: "gp3", deleteOnTermination: true },
+            ],
+            enaSupport: true,
+            imdsSupport: "v2.0",
+            bootMode,
+            tags,
+        },
+        { parent },
+    );
 }
 
 /**

@@ -1,15 +1,14 @@
 /**
- * The network side of AwsContainerService: the two security groups, the load balancer, a target group per slot,
- * the traffic listener (the one resource a flip changes), the per-slot smoke-test rules and the DNS record.
- * Builders called by the component's constructor; every resource is its child.
+ * The network side of AwsContainerService and AwsInstanceGroup: the two security groups, the load balancer, a
+ * target group per slot, the traffic listener (the one resource a flip changes), the per-slot smoke-test rules
+ * (`?immutable-slot=<slot>`, core/slotOutputs.ts) and the DNS record. Builders called by the components'
+ * constructors; every resource is the component's child.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_SLOT_TAG } from "../core/slotLabels";
+import { SLOT_QUERY_KEY } from "../core/slotOutputs";
 import { Slot, type SlotPlan } from "../core/slots";
-
-/** The query parameter of the per-slot smoke-test rules: `?immutable-slot=green` reaches the green slot. */
-export const SLOT_QUERY_KEY = "immutable-slot";
 
 /** Priorities of the per-slot test rules on the traffic listener. */
 const RULE_PRIORITY: Record<Slot, number> = { [Slot.Blue]: 10, [Slot.Green]: 20 };
@@ -20,8 +19,22 @@ export interface NetworkContext {
     parent: pulumi.Resource;
     vpcId: pulumi.Input<string>;
     port: pulumi.Input<number>;
+    /** True with a certificate: the listener takes HTTPS on 443 and port 80 only redirects. */
     https: boolean;
+    certificateArn: pulumi.Input<string> | undefined;
     tags: Record<string, pulumi.Input<string>>;
+}
+
+/** The network context of a component: its VPC, the service port, HTTPS when its args give a certificate. */
+export function networkContext(
+    name: string,
+    parent: pulumi.Resource,
+    args: { vpcId: pulumi.Input<string>; certificateArn?: pulumi.Input<string> },
+    port: pulumi.Input<number>,
+    tags: Record<string, pulumi.Input<string>>,
+): NetworkContext {
+    const certificateArn = args.certificateArn;
+    return { name, parent, vpcId: args.vpcId, port, https: certificateArn !== undefined, certificateArn, tags };
 }
 
 /** The load balancer and the security groups. */
@@ -138,7 +151,6 @@ export function awsTrafficListener(
     loadBalancer: aws.lb.LoadBalancer,
     targetGroups: Record<string, aws.lb.TargetGroup>,
     plan: pulumi.Output<SlotPlan>,
-    certificateArn: pulumi.Input<string> | undefined,
 ): aws.lb.Listener {
     const opts = { parent: c.parent };
     const forward = {
@@ -176,7 +188,7 @@ export function awsTrafficListener(
             loadBalancerArn: loadBalancer.arn,
             port: 443,
             protocol: "HTTPS",
-            certificateArn,
+            certificateArn: c.certificateArn,
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
             defaultActions: [forward],
             tags: c.tags,
@@ -225,7 +237,35 @@ export function awsDnsRecord(
     );
 }
 
-/** A slot's own URL on the live URL: `<url>/?immutable-slot=<slot>`. */
-export function slotQueryUrl(url: string, slot: Slot): string {
-    return `${url}/?${SLOT_QUERY_KEY}=${slot}`;
+/** The load balancer in front of the slots: the network, a target group per slot and the traffic listener. */
+export interface AwsLoadBalancing extends AwsNetwork {
+    targetGroups: Record<string, aws.lb.TargetGroup>;
+    trafficListener: aws.lb.Listener;
+}
+
+/**
+ * The network, a target group per slot holding a release (`ip` targets for Fargate tasks, `instance` targets for
+ * Auto Scaling groups) and the traffic listener that splits between them.
+ */
+export function awsLoadBalancing(
+    c: NetworkContext,
+    albSubnetIds: pulumi.Input<pulumi.Input<string>[]>,
+    slots: Slot[],
+    healthPath: pulumi.Input<string>,
+    plan: pulumi.Output<SlotPlan>,
+    targetType: "ip" | "instance",
+): AwsLoadBalancing {
+    const network = awsNetwork(c, albSubnetIds);
+    const targetGroups = awsTargetGroups(c, slots, healthPath, targetType);
+    const trafficListener = awsTrafficListener(c, network.loadBalancer, targetGroups, plan);
+    return { ...network, targetGroups, trafficListener };
+}
+
+/** The live URL: HTTPS on `host` behind a certificate, else HTTP (`host` defaults to the load balancer's name). */
+export function awsLiveUrl(
+    c: NetworkContext,
+    loadBalancer: aws.lb.LoadBalancer,
+    host?: pulumi.Input<string>,
+): pulumi.Output<string> {
+    return pulumi.interpolate`${c.https ? "https" : "http"}://${host ?? loadBalancer.dnsName}`;
 }

@@ -22,15 +22,16 @@ import type * as operationalinsights from "@pulumi/azure-native/operationalinsig
 import * as pulumi from "@pulumi/pulumi";
 import { parseImageRef } from "../core/imageRef";
 import { componentType } from "../core/packageName";
-import { checkSize, type CommonSettings, commonSettings, type SecretRefArgs } from "../core/serviceArgs";
+import { checkedName, checkSize, type CommonSettings, commonSettings, type SecretRefArgs } from "../core/serviceArgs";
 import type { SlotRevisions } from "../core/revisions";
 import { SERVICE_LABEL } from "../core/slotLabels";
 import { type SlotOutputs, slotOutputs } from "../core/slotOutputs";
-import { dnsLabel, isKnown, resolveSlots, type Slot, SLOTS, type SlotPlan } from "../core/slots";
+import { isKnown, presentSlots, resolveSlots, type Slot, type SlotPlan } from "../core/slots";
 import { Validator } from "../core/validation";
 import { azureEnvironment } from "./environment";
 import { type AzureIdentity, azureIdentity } from "./identity";
-import { acrNameOf, APP_NAME, containerAppsSizeProblem } from "./limits";
+import { acrNameOf, APP_NAME_RULE, containerAppsSizeProblem } from "./limits";
+import { keyVaultSecretUrls } from "./secretRefs";
 import type { AzureContainerServiceArgs } from "./serviceArgs";
 import { type AppSettings, appRevisions, secretName } from "./template";
 import { definedOutputs } from "../core/outputs";
@@ -83,7 +84,7 @@ export class AzureContainerService extends pulumi.ComponentResource implements S
                 : undefined;
         this.logAnalytics = environment?.logAnalytics;
         this.managedEnvironment = environment?.managedEnvironment;
-        const registries = acrServers(SLOTS.filter((s) => args[s] !== undefined).map((s) => args[s]!.image));
+        const registries = acrServers(presentSlots(args).map((s) => args[s]!.image));
         const identity = azureIdentity(
             v,
             name,
@@ -196,16 +197,8 @@ function containerApp(parent: pulumi.Resource, a: AppParts): app.ContainerApp {
 
 /** The app name (checked) and the Container Apps-only checks: the resource group, the size. */
 function checkAzureArgs(v: Validator, name: string, args: AzureContainerServiceArgs, common: CommonSettings): string {
-    if (args.resourceGroupName === undefined) {
-        v.fail("resourceGroupName", "is required");
-    }
-    const appName = args.appName ?? dnsLabel(name).slice(0, 32).replace(/-$/, "");
-    if (!APP_NAME.test(appName)) {
-        v.fail(
-            "appName",
-            `must be 2-32 lowercase letters, digits or single hyphens, starting with a letter, got ${JSON.stringify(appName)}`,
-        );
-    }
+    v.required(args, ["resourceGroupName"]);
+    const appName = checkedName(v, APP_NAME_RULE, args.appName, name);
     checkSize(v, common, containerAppsSizeProblem);
     return appName;
 }
@@ -262,49 +255,17 @@ export function labelUrl(appUrl: string, label: string | Slot): string {
     return dot < 0 ? `https://${host}---${label}` : `https://${host.slice(0, dot)}---${label}${host.slice(dot)}`;
 }
 
-/** Checks the Key Vault references and returns each one's secret URL (with the version when given). */
+/**
+ * Checks the Key Vault references (./secretRefs.ts) and returns each one's secret URL. Two names must not map to
+ * one Container Apps secret name.
+ */
 function azureSecretRefs(v: Validator, secrets: Record<string, SecretRefArgs>): Record<string, pulumi.Input<string>> {
-    const result: Record<string, pulumi.Input<string>> = {};
     const names = new Map<string, string>();
-    for (const [key, ref] of Object.entries(secrets)) {
-        const field = `secrets.${key}`;
-        if (!ref || typeof ref !== "object" || ref.ref === undefined) {
-            v.fail(field, "must be {ref: <Key Vault secret URL>, version?}");
-        }
+    return keyVaultSecretUrls(v, secrets, (key) => {
         const clash = names.get(secretName(key));
         if (clash) {
-            v.fail(field, `maps to the same Container Apps secret name as secrets.${clash}`);
+            v.fail(`secrets.${key}`, `maps to the same Container Apps secret name as secrets.${clash}`);
         }
         names.set(secretName(key), key);
-        const url = (text: string, version: string | undefined): string => {
-            const m =
-                /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/.exec(
-                    text,
-                );
-            if (!m) {
-                v.fail(
-                    `${field}.ref`,
-                    "must be a Key Vault secret URL https://<vault>.vault.azure.net/secrets/<name>[/<version>] (a reference, never the value)",
-                );
-            }
-            if (version !== undefined) {
-                if (m[2]) {
-                    v.fail(`${field}.version`, "is given twice: in the URL and in version");
-                }
-                if (!/^[0-9a-f]{32}$/.test(version)) {
-                    v.fail(
-                        `${field}.version`,
-                        `must be a Key Vault secret version (32 hex), got ${JSON.stringify(version)}`,
-                    );
-                }
-                return `${text}/${version}`;
-            }
-            return text;
-        };
-        result[key] =
-            isKnown(ref.ref) && isKnown(ref.version)
-                ? url(String(ref.ref), ref.version as string | undefined)
-                : pulumi.all([ref.ref, ref.version]).apply(([r, ver]) => url(r, ver));
-    }
-    return result;
+    });
 }

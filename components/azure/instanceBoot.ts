@@ -1,12 +1,11 @@
 /**
  * What an Azure instance of an instance group is told at boot: its boot script (components/core/bootScript.ts,
- * as customData for cloud-init) with each secret read from Key Vault by its URL, with a token of the group's
- * user-assigned identity from the instance metadata service (curl; JSON read by python3). Also the SSH key Azure
- * insists on. Pure functions over resolved values.
+ * as customData for cloud-init) with each secret read from Key Vault by its URL (./secretRefs.ts), with a token of
+ * the group's user-assigned identity from the instance metadata service (curl; JSON read by python3). Also the SSH
+ * key Azure insists on. Pure functions over resolved values.
  */
 import { createHash } from "node:crypto";
 import { BOOT_DIR, type BootSecret, JSON_GET_HELPER, shellQuote } from "../core/bootScript";
-import type { Validator } from "../core/validation";
 
 /** The shell helpers the Azure fetch commands use: `azure_secret URL CLIENT_ID`. */
 export const AZURE_BOOT_HELPERS = [
@@ -18,33 +17,6 @@ export const AZURE_BOOT_HELPERS = [
     `    rm -f ${BOOT_DIR}/token.json ${BOOT_DIR}/secret.json`,
     "}",
 ];
-
-const KEY_VAULT_SECRET =
-    /^https:\/\/[a-z0-9-]{3,24}\.vault\.(azure\.net|azure\.cn|usgovcloudapi\.net)\/secrets\/[A-Za-z0-9-]{1,127}(\/[0-9a-f]{32})?$/;
-
-/** Checks a Key Vault reference and returns the secret URL with its version (when given). */
-export function keyVaultSecretUrl(v: Validator, name: string, ref: string, version: string | undefined): string {
-    const m = KEY_VAULT_SECRET.exec(ref);
-    if (!m) {
-        return v.fail(
-            `secrets.${name}.ref`,
-            "must be a Key Vault secret URL https://<vault>.vault.azure.net/secrets/<name>[/<version>] (a reference, never the value)",
-        );
-    }
-    if (version === undefined) {
-        return ref;
-    }
-    if (m[2]) {
-        v.fail(`secrets.${name}.version`, "is given twice: in the URL and in version");
-    }
-    if (!/^[0-9a-f]{32}$/.test(version)) {
-        v.fail(
-            `secrets.${name}.version`,
-            `must be a Key Vault secret version (32 hex), got ${JSON.stringify(version)}`,
-        );
-    }
-    return `${ref}/${version}`;
-}
 
 /** The command that prints one secret's value. */
 export function azureSecretFetch(name: string, url: string, clientId: string): BootSecret {

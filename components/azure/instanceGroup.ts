@@ -27,58 +27,49 @@ import * as monitor from "@pulumi/azure-native/monitor";
 import * as network from "@pulumi/azure-native/network";
 import type * as azureTypes from "@pulumi/azure-native/types";
 import * as pulumi from "@pulumi/pulumi";
-import { bootScript } from "../core/bootScript";
 import { Cloud } from "../core/clouds";
 import {
+    GROUP_TAG,
     type GroupSettings,
+    groupPrefix,
     groupSettings,
+    groupSlot,
+    type GroupSlotContext,
     type InstanceGroupArgs,
-    presentSlots,
     resolveGroupSlots,
-    slotProvenanceTags,
 } from "../core/instanceGroupArgs";
+import { definedOutputs } from "../core/outputs";
 import { componentType } from "../core/packageName";
 import { type SlotOutputs, slotOutputs } from "../core/slotOutputs";
-import { dnsLabel, isKnown, Slot, type SlotPlan, type SlotRelease } from "../core/slots";
+import { isKnown, presentSlots, Slot, type SlotPlan, type SlotRelease } from "../core/slots";
 import { Validator } from "../core/validation";
-import {
-    ADMIN_USER,
-    AZURE_BOOT_HELPERS,
-    azureSecretFetch,
-    keyVaultSecretUrl,
-    unusableSshPublicKey,
-} from "./instanceBoot";
+import { ADMIN_USER, AZURE_BOOT_HELPERS, azureSecretFetch, unusableSshPublicKey } from "./instanceBoot";
+import type { InstanceGroupAzureArgs } from "./instanceGroupArgs";
 import { scheduledLogicApps } from "./rotation";
+import { keyVaultSecretUrls } from "./secretRefs";
 
 const COMPONENT = "AzureInstanceGroup";
 
 /** The frontend port that reaches the idle slot (smoke tests before the flip); the live slot answers on 80. */
 export const IDLE_PORT = 8081;
 
+export type { InstanceGroupAzureArgs } from "./instanceGroupArgs";
+
 /** Args of {@link AzureInstanceGroup}: the shared instance group args plus the Azure specifics. */
-export interface AzureInstanceGroupArgs extends InstanceGroupArgs {
-    /** The resource group of every resource. */
-    resourceGroupName: pulumi.Input<string>;
-    /** The Azure region. Default: the resource group's. */
-    location?: pulumi.Input<string>;
-    /** The subnet of the instances (resource id). */
-    subnetId: pulumi.Input<string>;
-    /** The VM size. Default `Standard_B2s`. */
-    vmSize?: pulumi.Input<string>;
-}
+export interface AzureInstanceGroupArgs extends InstanceGroupArgs, InstanceGroupAzureArgs {}
 
 /** A blue-green group of phoenix scale sets behind a Standard Load Balancer; see the module comment. */
 export class AzureInstanceGroup extends pulumi.ComponentResource implements SlotOutputs {
     /** The URL that takes the live traffic (the load balancer's public IP). */
-    public readonly url: pulumi.Output<string>;
+    public readonly url!: pulumi.Output<string>;
     /** Per slot holding a release: a URL that reaches only that slot (its own frontend port). */
-    public readonly smokeTestUrls: pulumi.Output<Record<string, string>>;
+    public readonly smokeTestUrls!: pulumi.Output<Record<string, string>>;
     /** The slot taking the traffic. */
-    public readonly liveSlot: pulumi.Output<string>;
+    public readonly liveSlot!: pulumi.Output<string>;
     /** Traffic percent per slot (100 for the live slot: Azure's load balancer has no weights). */
-    public readonly trafficWeights: pulumi.Output<Record<string, number>>;
+    public readonly trafficWeights!: pulumi.Output<Record<string, number>>;
     /** The release version per slot. */
-    public readonly slotVersions: pulumi.Output<Record<string, string>>;
+    public readonly slotVersions!: pulumi.Output<Record<string, string>>;
     /** The load balancer; its traffic rule names the live slot's pool (the only resource a flip changes). */
     public readonly loadBalancer: network.LoadBalancer;
     /** The load balancer's public IP. */
@@ -95,103 +86,39 @@ export class AzureInstanceGroup extends pulumi.ComponentResource implements Slot
     constructor(name: string, args: AzureInstanceGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
-        const noCanary = (weight: unknown) =>
-            v.fail(
-                "canaryWeight",
-                `is ${weight}, but Azure's load balancer has no weights: a slot takes all the traffic or none (use 0, or a Front Door / Traffic Manager in front for a canary)`,
-            );
-        if (isKnown(args.canaryWeight) && args.canaryWeight !== undefined && args.canaryWeight !== 0) {
-            noCanary(args.canaryWeight);
-        }
-        const plan = resolveGroupSlots(COMPONENT, name, args, Cloud.Azure).apply((p) =>
-            (p.weights[p.idle] ?? 0) > 0 ? noCanary(p.weights[p.idle]) : p,
-        );
+        const plan = azureSlotPlan(v, name, args);
         const settings = groupSettings(v, args);
-        for (const field of ["resourceGroupName", "subnetId"] as const) {
-            if (args[field] === undefined) {
-                v.fail(field, "is required");
-            }
-        }
-        if (isKnown(args.secrets ?? {})) {
-            // Checked now when plain (config always is); the boot script checks them again when they resolve.
-            for (const [key, r] of Object.entries(args.secrets ?? {})) {
-                keyVaultSecretUrl(v, key, r.ref as string, r.version as string | undefined);
-            }
-        }
-        const prefix = dnsLabel(name).slice(0, 40).replace(/-$/, "");
-        const tags: Record<string, pulumi.Input<string>> = { ...settings.labels, "immutable:group": name };
-        const parent = { parent: this };
-        const subscription = authorization.getClientConfigOutput(parent).subscriptionId;
-        const lbName = `${prefix}-lb`;
-        const lbChild = (kind: string, child: string) =>
-            pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Network/loadBalancers/${lbName}/${kind}/${child}`;
-
-        this.identity = new managedidentity.UserAssignedIdentity(
-            `${name}-vm`,
-            { resourceGroupName: args.resourceGroupName, location: args.location, tags },
-            parent,
-        );
-        this.publicIp = new network.PublicIPAddress(
-            `${name}-ip`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                sku: { name: "Standard", tier: "Regional" },
-                publicIPAllocationMethod: "Static",
-                publicIPAddressVersion: "IPv4",
-                tags,
-            },
-            parent,
-        );
-        this.securityGroup = new network.NetworkSecurityGroup(
-            `${name}-instances`,
-            {
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                securityRules: [
-                    {
-                        name: "service-port",
-                        description: "the service port: the load balancer passes clients through (no other port)",
-                        priority: 100,
-                        direction: "Inbound",
-                        access: "Allow",
-                        protocol: "Tcp",
-                        sourceAddressPrefix: "Internet",
-                        sourcePortRange: "*",
-                        destinationAddressPrefix: "*",
-                        destinationPortRange: pulumi.output(settings.port).apply(String),
-                    },
-                ],
-                tags,
-            },
-            parent,
-        );
+        v.required(args, ["resourceGroupName", "subnetId"]);
+        const secretUrls = keyVaultSecretUrls(v, args.secrets ?? {});
+        const prefix = groupPrefix(name);
+        const tags: Record<string, pulumi.Input<string>> = { ...settings.labels, [GROUP_TAG]: name };
+        const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
+        const c: AzureGroupContext = { name, prefix, parent: this, args, settings, tags };
+        const lbId = pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Network/loadBalancers/${prefix}-lb`;
+        const lbChild = (kind: string, child: string) => pulumi.interpolate`${lbId}/${kind}/${child}`;
+        [this.identity, this.publicIp, this.securityGroup] = frontDoor(c);
         const present = presentSlots(args);
         this.loadBalancer = new network.LoadBalancer(
             `${name}-lb`,
-            loadBalancerArgs(lbName, args, settings, present, plan, this.publicIp, lbChild, tags),
-            parent,
+            loadBalancerArgs(`${prefix}-lb`, args, settings, present, plan, this.publicIp, lbChild, tags),
+            { parent: this },
         );
-        this.scaleSets = {};
-        for (const slot of present) {
-            const release = plan.apply((p) => p.releases[slot] as SlotRelease);
-            const slotTags = pulumi
-                .all([pulumi.output(tags), slotProvenanceTags(v, Cloud.Azure, slot, args[slot]!)])
-                .apply(([group, provenance]) => ({ ...group, ...provenance }));
-            this.scaleSets[slot] = scaleSet(this, name, prefix, slot, {
-                v,
-                args,
-                settings,
-                release,
-                tags: slotTags,
+        const fetches = pulumi.all([pulumi.all(secretUrls), this.identity.clientId]).apply(([urls, clientId]) =>
+            Object.keys(urls)
+                .sort()
+                .map((key) => azureSecretFetch(key, urls[key], clientId)),
+        );
+        this.scaleSets = azureGroupSlots(
+            c,
+            { v, cloud: Cloud.Azure, args, settings, plan, tags, secrets: fetches, helpers: AZURE_BOOT_HELPERS },
+            {
+                slots: present,
                 identity: this.identity,
                 nsg: this.securityGroup,
-                pool: lbChild("backendAddressPools", slot),
-                probe: lbChild("probes", "health"),
-                dependsOn: [this.loadBalancer],
-            });
-            autoscale(this, name, slot, args, settings, this.scaleSets[slot], tags);
-        }
+                lbChild,
+                loadBalancer: this.loadBalancer,
+            },
+        );
         this.rotation = scheduledLogicApps({
             name: prefix,
             parent: this,
@@ -202,33 +129,106 @@ export class AzureInstanceGroup extends pulumi.ComponentResource implements Slot
             chaosHourUtc: settings.chaosHourUtc,
             tags,
         });
-
         const outputs = slotOutputs(plan, pulumi.interpolate`http://${this.publicIp.ipAddress}`, (url) => url);
-        // The idle slot answers on its own port (a flip swaps the two rules' pools).
-        outputs.smokeTestUrls = pulumi
-            .all([outputs.url, plan])
-            .apply(([url, p]) =>
-                Object.fromEntries(p.slots.map((s) => [s, s === p.live ? url : `${url}:${IDLE_PORT}`])),
-            );
-        this.url = outputs.url;
-        this.smokeTestUrls = outputs.smokeTestUrls;
-        this.liveSlot = outputs.liveSlot;
-        this.trafficWeights = outputs.trafficWeights;
-        this.slotVersions = outputs.slotVersions;
-        this.registerOutputs({
-            url: this.url,
-            smokeTestUrls: this.smokeTestUrls,
-            liveSlot: this.liveSlot,
-            trafficWeights: this.trafficWeights,
-            slotVersions: this.slotVersions,
-            loadBalancer: this.loadBalancer,
-            publicIp: this.publicIp,
-            securityGroup: this.securityGroup,
-            scaleSets: this.scaleSets,
-            identity: this.identity,
-            rotation: this.rotation,
-        });
+        outputs.smokeTestUrls = idlePortUrls(outputs.url, plan);
+        Object.assign(this, outputs);
+        this.registerOutputs(
+            definedOutputs({
+                ...outputs,
+                loadBalancer: this.loadBalancer,
+                publicIp: this.publicIp,
+                securityGroup: this.securityGroup,
+                scaleSets: this.scaleSets,
+                identity: this.identity,
+                rotation: this.rotation,
+            }),
+        );
     }
+}
+
+/**
+ * The slot plan, refusing a canary weight (plain now, an Output when the plan resolves): Azure's load balancer
+ * has no weights.
+ */
+function azureSlotPlan(v: Validator, name: string, args: AzureInstanceGroupArgs): pulumi.Output<SlotPlan> {
+    const noCanary = (weight: unknown) =>
+        v.fail(
+            "canaryWeight",
+            `is ${weight}, but Azure's load balancer has no weights: a slot takes all the traffic or none (use 0, or a Front Door / Traffic Manager in front for a canary)`,
+        );
+    if (isKnown(args.canaryWeight) && args.canaryWeight !== undefined && args.canaryWeight !== 0) {
+        noCanary(args.canaryWeight);
+    }
+    return resolveGroupSlots(COMPONENT, name, args, Cloud.Azure).apply((p) =>
+        (p.weights[p.idle] ?? 0) > 0 ? noCanary(p.weights[p.idle]) : p,
+    );
+}
+
+/** Per slot: the live slot's URL, and the idle slot's on {@link IDLE_PORT} (a flip swaps the two rules' pools). */
+function idlePortUrls(
+    url: pulumi.Output<string>,
+    plan: pulumi.Output<SlotPlan>,
+): pulumi.Output<Record<string, string>> {
+    return pulumi
+        .all([url, plan])
+        .apply(([u, p]) => Object.fromEntries(p.slots.map((s) => [s, s === p.live ? u : `${u}:${IDLE_PORT}`])));
+}
+
+/** What the group's builders share. */
+interface AzureGroupContext {
+    name: string;
+    /** The prefix of resource names (a DNS label). */
+    prefix: string;
+    parent: pulumi.Resource;
+    args: AzureInstanceGroupArgs;
+    settings: GroupSettings;
+    tags: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * What stands before the scale sets: the instances' identity, the load balancer's public IP and the instances'
+ * network security group (the service port only).
+ */
+function frontDoor(
+    c: AzureGroupContext,
+): [managedidentity.UserAssignedIdentity, network.PublicIPAddress, network.NetworkSecurityGroup] {
+    const place = { resourceGroupName: c.args.resourceGroupName, location: c.args.location };
+    const parent = { parent: c.parent };
+    const identity = new managedidentity.UserAssignedIdentity(`${c.name}-vm`, { ...place, tags: c.tags }, parent);
+    const publicIp = new network.PublicIPAddress(
+        `${c.name}-ip`,
+        {
+            ...place,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            tags: c.tags,
+        },
+        parent,
+    );
+    const securityGroup = new network.NetworkSecurityGroup(
+        `${c.name}-instances`,
+        {
+            ...place,
+            securityRules: [
+                {
+                    name: "service-port",
+                    description: "the service port: the load balancer passes clients through (no other port)",
+                    priority: 100,
+                    direction: "Inbound",
+                    access: "Allow",
+                    protocol: "Tcp",
+                    sourceAddressPrefix: "Internet",
+                    sourcePortRange: "*",
+                    destinationAddressPrefix: "*",
+                    destinationPortRange: pulumi.output(c.settings.port).apply(String),
+                },
+            ],
+            tags: c.tags,
+        },
+        parent,
+    );
+    return [identity, publicIp, securityGroup];
 }
 
 /**
@@ -293,12 +293,45 @@ function loadBalancerArgs(
     };
 }
 
+/** What every slot's scale set is wired to. */
+interface SlotWiring {
+    slots: Slot[];
+    identity: managedidentity.UserAssignedIdentity;
+    nsg: network.NetworkSecurityGroup;
+    /** The id of a child of the load balancer (its pools and probe). */
+    lbChild: (kind: string, child: string) => pulumi.Output<string>;
+    loadBalancer: network.LoadBalancer;
+}
+
+/** Per slot holding a release: its scale set (in its own backend pool) and its CPU autoscaling. */
+function azureGroupSlots(
+    c: AzureGroupContext,
+    slotContext: GroupSlotContext,
+    w: SlotWiring,
+): Record<string, compute.VirtualMachineScaleSet> {
+    const scaleSets: Record<string, compute.VirtualMachineScaleSet> = {};
+    for (const slot of w.slots) {
+        const s = groupSlot(slotContext, slot);
+        scaleSets[slot] = scaleSet(c, slot, {
+            release: s.release,
+            customData: s.script.apply((script) => Buffer.from(script).toString("base64")),
+            tags: s.tags,
+            identity: w.identity,
+            nsg: w.nsg,
+            pool: w.lbChild("backendAddressPools", slot),
+            probe: w.lbChild("probes", "health"),
+            dependsOn: [w.loadBalancer],
+        });
+        autoscale(c.parent, c.name, slot, c.args, c.settings, scaleSets[slot], c.tags);
+    }
+    return scaleSets;
+}
+
 /** What a slot's scale set is made of. */
 interface ScaleSetInputs {
-    v: Validator;
-    args: AzureInstanceGroupArgs;
-    settings: GroupSettings;
     release: pulumi.Output<SlotRelease>;
+    /** The boot script, base64. */
+    customData: pulumi.Output<string>;
     tags: pulumi.Output<Record<string, string>>;
     identity: managedidentity.UserAssignedIdentity;
     nsg: network.NetworkSecurityGroup;
@@ -307,122 +340,109 @@ interface ScaleSetInputs {
     dependsOn: pulumi.Resource[];
 }
 
-/** A slot's scale set: the image version, no password, the boot script, rolling upgrades, repairs. */
-function scaleSet(
-    parent: pulumi.Resource,
-    name: string,
-    prefix: string,
-    slot: Slot,
-    i: ScaleSetInputs,
-): compute.VirtualMachineScaleSet {
-    const secrets = pulumi.all([pulumi.output(i.args.secrets ?? {}), i.identity.clientId]).apply(([refs, clientId]) =>
-        Object.keys(refs)
-            .sort()
-            .map((key) => {
-                const r = refs[key] as { ref: string; version?: string };
-                return azureSecretFetch(key, keyVaultSecretUrl(i.v, key, r.ref, r.version), clientId);
-            }),
-    );
-    const customData = pulumi
-        .all([i.release, i.settings.port, pulumi.all(i.settings.env), secrets, i.settings.appUnit, i.tags])
-        .apply(([release, port, env, fetches, unit, tags]) =>
-            Buffer.from(
-                bootScript({
-                    env: { ...env, PORT: String(port), RELEASE_SLOT: slot, RELEASE_VERSION: release.version },
-                    secrets: fetches,
-                    helpers: AZURE_BOOT_HELPERS,
-                    release: `${release.version} ${release.image}${tags["image-sha256"] ? ` ${tags["image-sha256"]}` : ""}`,
-                    unit,
-                }),
-            ).toString("base64"),
-        );
-    const secureBoot = pulumi.output(i.settings.secureBoot);
+/**
+ * Rolling upgrades with MaxSurge (new instances first), a third at a time, rolled back on a policy breach;
+ * automatic OS upgrades off (the image is the release).
+ */
+const UPGRADE_POLICY: azureTypes.input.compute.UpgradePolicyArgs = {
+    mode: "Rolling",
+    rollingUpgradePolicy: {
+        maxSurge: true,
+        maxBatchInstancePercent: 34,
+        maxUnhealthyInstancePercent: 34,
+        maxUnhealthyUpgradedInstancePercent: 34,
+        pauseTimeBetweenBatches: "PT30S",
+        prioritizeUnhealthyInstances: true,
+        rollbackFailedInstancesOnPolicyBreach: true,
+    },
+    automaticOSUpgradePolicy: { enableAutomaticOSUpgrade: false },
+};
+
+/** A slot's scale set: the image version, rolling upgrades, repairs, the oldest instances scaled in first. */
+function scaleSet(c: AzureGroupContext, slot: Slot, i: ScaleSetInputs): compute.VirtualMachineScaleSet {
     return new compute.VirtualMachineScaleSet(
-        `${name}-${slot}`,
+        `${c.name}-${slot}`,
         {
-            vmScaleSetName: `${prefix}-${slot}`,
-            resourceGroupName: i.args.resourceGroupName,
-            location: i.args.location,
+            vmScaleSetName: `${c.prefix}-${slot}`,
+            resourceGroupName: c.args.resourceGroupName,
+            location: c.args.location,
             orchestrationMode: "Uniform",
-            sku: { name: i.args.vmSize ?? "Standard_B2s", tier: "Standard", capacity: i.settings.minInstances },
+            sku: { name: c.args.vmSize ?? "Standard_B2s", tier: "Standard", capacity: c.settings.minInstances },
             overprovision: false,
             singlePlacementGroup: false,
             identity: { type: "UserAssigned", userAssignedIdentities: [i.identity.id] },
-            upgradePolicy: {
-                mode: "Rolling",
-                rollingUpgradePolicy: {
-                    maxSurge: true,
-                    maxBatchInstancePercent: 34,
-                    maxUnhealthyInstancePercent: 34,
-                    maxUnhealthyUpgradedInstancePercent: 34,
-                    pauseTimeBetweenBatches: "PT30S",
-                    prioritizeUnhealthyInstances: true,
-                    rollbackFailedInstancesOnPolicyBreach: true,
-                },
-                automaticOSUpgradePolicy: { enableAutomaticOSUpgrade: false },
-            },
+            upgradePolicy: UPGRADE_POLICY,
             automaticRepairsPolicy: { enabled: true, gracePeriod: "PT10M", repairAction: "Replace" },
             scaleInPolicy: { rules: ["OldestVM"], forceDeletion: false },
-            virtualMachineProfile: {
-                storageProfile: {
-                    imageReference: { id: i.release.image },
-                    osDisk: {
-                        createOption: "FromImage",
-                        caching: "ReadWrite",
-                        deleteOption: "Delete",
-                        managedDisk: { storageAccountType: "StandardSSD_LRS" },
-                    },
-                },
-                osProfile: {
-                    computerNamePrefix: `${prefix.slice(0, 9)}${slot[0]}`,
-                    adminUsername: ADMIN_USER,
-                    customData,
-                    linuxConfiguration: {
-                        disablePasswordAuthentication: true,
-                        ssh: {
-                            publicKeys: [
-                                { path: `/home/${ADMIN_USER}/.ssh/authorized_keys`, keyData: unusableSshPublicKey() },
-                            ],
-                        },
-                    },
-                },
-                networkProfile: {
-                    healthProbe: { id: i.probe },
-                    networkInterfaceConfigurations: [
-                        {
-                            name: "nic",
-                            primary: true,
-                            networkSecurityGroup: { id: i.nsg.id },
-                            ipConfigurations: [
-                                {
-                                    name: "ip",
-                                    primary: true,
-                                    subnet: { id: i.args.subnetId },
-                                    loadBalancerBackendAddressPools: [{ id: i.pool }],
-                                },
-                            ],
-                        },
-                    ],
-                },
-                securityProfile: secureBoot.apply((on) =>
-                    on
-                        ? {
-                              securityType: "TrustedLaunch",
-                              uefiSettings: { secureBootEnabled: true, vTpmEnabled: true },
-                          }
-                        : undefined,
-                ),
-                diagnosticsProfile: { bootDiagnostics: { enabled: true } },
-            },
+            virtualMachineProfile: vmProfile(c, slot, i),
             tags: i.tags,
         },
         {
-            parent,
+            parent: c.parent,
             dependsOn: i.dependsOn,
             // Autoscale owns the capacity; the rotation owns userData (its time stamp is what rolls the instances).
             ignoreChanges: ["sku.capacity", "virtualMachineProfile.userData"],
         },
     );
+}
+
+/**
+ * The instances of a slot: the image version, password authentication off (with the key nobody holds), the boot
+ * script, no public IP, the slot's pool and the load balancer's probe, Trusted Launch when Secure Boot is on.
+ */
+function vmProfile(
+    c: AzureGroupContext,
+    slot: Slot,
+    i: ScaleSetInputs,
+): azureTypes.input.compute.VirtualMachineScaleSetVMProfileArgs {
+    return {
+        storageProfile: {
+            imageReference: { id: i.release.image },
+            osDisk: {
+                createOption: "FromImage",
+                caching: "ReadWrite",
+                deleteOption: "Delete",
+                managedDisk: { storageAccountType: "StandardSSD_LRS" },
+            },
+        },
+        osProfile: {
+            computerNamePrefix: `${c.prefix.slice(0, 9)}${slot[0]}`,
+            adminUsername: ADMIN_USER,
+            customData: i.customData,
+            linuxConfiguration: {
+                disablePasswordAuthentication: true,
+                ssh: {
+                    publicKeys: [{ path: `/home/${ADMIN_USER}/.ssh/authorized_keys`, keyData: unusableSshPublicKey() }],
+                },
+            },
+        },
+        networkProfile: {
+            healthProbe: { id: i.probe },
+            networkInterfaceConfigurations: [
+                {
+                    name: "nic",
+                    primary: true,
+                    networkSecurityGroup: { id: i.nsg.id },
+                    ipConfigurations: [
+                        {
+                            name: "ip",
+                            primary: true,
+                            subnet: { id: c.args.subnetId },
+                            loadBalancerBackendAddressPools: [{ id: i.pool }],
+                        },
+                    ],
+                },
+            ],
+        },
+        securityProfile: pulumi
+            .output(c.settings.secureBoot)
+            .apply((on) =>
+                on
+                    ? { securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } }
+                    : undefined,
+            ),
+        diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+    };
 }
 
 /** CPU autoscaling of a slot's scale set between the scaling bounds. */

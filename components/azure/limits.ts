@@ -8,6 +8,13 @@
 export const APP_NAME = /^(?!.*--)[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 export const APP_NAME_DOC =
     "https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp";
+/** How AzureContainerService names its app: `appName`, else the component's name (core/serviceArgs.ts checkedName). */
+export const APP_NAME_RULE = {
+    field: "appName",
+    max: 32,
+    pattern: APP_NAME,
+    rule: "2-32 lowercase letters, digits or single hyphens, starting with a letter",
+};
 
 /**
  * A revision name is `<app>--<suffix>`, at most 54 characters together; the suffix is lowercase letters,

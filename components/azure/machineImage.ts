@@ -17,6 +17,8 @@ import { Cloud } from "../core/clouds";
 import {
     type ArtifactIdentity,
     artifactIdentity,
+    type ArtifactOutputs,
+    artifactOutputs,
     artifactTags,
     type MachineImageArtifactArgs,
     supportsUefi,
@@ -51,15 +53,15 @@ export interface AzureMachineImageArgs extends MachineImageArtifactArgs {
 }
 
 /** The bake's raw disk as a Compute Gallery image version; see the module comment. */
-export class AzureMachineImage extends pulumi.ComponentResource {
+export class AzureMachineImage extends pulumi.ComponentResource implements ArtifactOutputs {
     /** The gallery image version's resource id: what an instance group's slot pins. */
     public readonly imageRef: pulumi.Output<string>;
     /** The release version. */
-    public readonly version: pulumi.Output<string>;
+    public readonly version!: pulumi.Output<string>;
     /** The git commit. */
-    public readonly gitSha: pulumi.Output<string>;
+    public readonly gitSha!: pulumi.Output<string>;
     /** The raw disk's sha256. */
-    public readonly sha256: pulumi.Output<string>;
+    public readonly sha256!: pulumi.Output<string>;
     /** The provenance tags of the image version. */
     public readonly tags: pulumi.Output<Record<string, string>>;
     /** The gallery (undefined when `galleryName` was given). */
@@ -73,89 +75,23 @@ export class AzureMachineImage extends pulumi.ComponentResource {
         super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const identity = artifactIdentity(v, args);
-        for (const field of ["blobUrl", "storageAccountId", "resourceGroupName"] as const) {
-            if (args[field] === undefined) {
-                v.fail(field, "is required");
-            }
-        }
-        const parent = { parent: this };
+        Object.assign(this, artifactOutputs(identity));
+        v.required(args, ["blobUrl", "storageAccountId", "resourceGroupName"]);
         this.tags = artifactTags(Cloud.Azure, identity, args.labels);
-        const uefi = supportsUefi(args.bootModes);
-        if (args.galleryName === undefined) {
-            this.gallery = new compute.Gallery(
-                `${name}-gallery`,
-                {
-                    galleryName: `${args.name.replace(/-/g, "_")}_images`,
-                    resourceGroupName: args.resourceGroupName,
-                    location: args.location,
-                    description: `Golden images of ${args.name} (immutable-infra)`,
-                    tags: args.labels,
-                },
-                parent,
-            );
-        } else {
-            this.gallery = undefined;
-        }
+        this.gallery = args.galleryName === undefined ? gallery(this, name, args) : undefined;
         const galleryName: pulumi.Input<string> = args.galleryName ?? this.gallery!.name;
-        this.galleryImage = new compute.GalleryImage(
-            `${name}`,
-            {
-                galleryName,
-                galleryImageName: args.name,
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                osType: compute.OperatingSystemTypes.Linux,
-                osState: compute.OperatingSystemStateTypes.Generalized,
-                hyperVGeneration: uefi ? "V2" : "V1",
-                architecture: "x64",
-                identifier: {
-                    publisher: args.publisher ?? "immutable-infra",
-                    offer: args.offer ?? args.name,
-                    sku: args.sku ?? "debian",
-                },
-                features: args.bootModes.includes(BootMode.UefiSecureBoot)
-                    ? [{ name: "SecurityType", value: "TrustedLaunchSupported" }]
-                    : undefined,
-                description: `${args.name} (immutable-infra): one raw disk per version, identified by its sha256`,
-                tags: args.labels,
-            },
-            parent,
-        );
-        const versionName = pulumi
-            .all([identity, args.versionName])
-            .apply(([id, given]) => given ?? galleryVersionName(id));
-        this.galleryImageVersion = new compute.GalleryImageVersion(
-            `${name}`,
-            {
-                galleryName,
-                galleryImageName: this.galleryImage.name,
-                galleryImageVersionName: versionName,
-                resourceGroupName: args.resourceGroupName,
-                location: args.location,
-                storageProfile: {
-                    osDiskImage: {
-                        hostCaching: compute.HostCaching.ReadOnly,
-                        source: { uri: args.blobUrl, storageAccountId: args.storageAccountId },
-                    },
-                },
-                publishingProfile: {
-                    excludeFromLatest: false,
-                    replicaCount: 1,
-                    targetRegions: args.targetRegions
-                        ? args.targetRegions.map((region) => ({ name: region, regionalReplicaCount: 1 }))
-                        : undefined,
-                },
-                safetyProfile: { allowDeletionOfReplicatedLocations: false },
-                tags: this.tags,
-            },
-            parent,
-        );
-        const subscription = authorization.getClientConfigOutput(parent).subscriptionId;
+        this.galleryImage = galleryImage(this, name, args, galleryName);
+        this.galleryImageVersion = galleryImageVersion(this, name, args, {
+            galleryName,
+            imageName: this.galleryImage.name,
+            versionName: pulumi
+                .all([identity, args.versionName])
+                .apply(([id, given]) => given ?? galleryVersionName(id)),
+            tags: this.tags,
+        });
+        const subscription = authorization.getClientConfigOutput({ parent: this }).subscriptionId;
         // The version's ARM id, from its parts (what the scale set's imageReference.id names).
         this.imageRef = pulumi.interpolate`/subscriptions/${subscription}/resourceGroups/${args.resourceGroupName}/providers/Microsoft.Compute/galleries/${galleryName}/images/${this.galleryImage.name}/versions/${this.galleryImageVersion.name}`;
-        this.version = identity.version;
-        this.gitSha = identity.gitSha;
-        this.sha256 = identity.sha256;
         this.registerOutputs({
             imageRef: this.imageRef,
             version: this.version,
@@ -167,6 +103,100 @@ export class AzureMachineImage extends pulumi.ComponentResource {
             galleryImageVersion: this.galleryImageVersion,
         });
     }
+}
+
+/** A Compute Gallery of the image's own (`<name>_images`). */
+function gallery(parent: pulumi.Resource, name: string, args: AzureMachineImageArgs): compute.Gallery {
+    return new compute.Gallery(
+        `${name}-gallery`,
+        {
+            galleryName: `${args.name.replace(/-/g, "_")}_images`,
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            description: `Golden images of ${args.name} (immutable-infra)`,
+            tags: args.labels,
+        },
+        { parent },
+    );
+}
+
+/**
+ * The image definition: Linux, generalized, Gen2 when the image was tested in UEFI, Trusted Launch supported when
+ * in Secure Boot.
+ */
+function galleryImage(
+    parent: pulumi.Resource,
+    name: string,
+    args: AzureMachineImageArgs,
+    galleryName: pulumi.Input<string>,
+): compute.GalleryImage {
+    return new compute.GalleryImage(
+        `${name}`,
+        {
+            galleryName,
+            galleryImageName: args.name,
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            osType: compute.OperatingSystemTypes.Linux,
+            osState: compute.OperatingSystemStateTypes.Generalized,
+            hyperVGeneration: supportsUefi(args.bootModes) ? "V2" : "V1",
+            architecture: "x64",
+            identifier: {
+                publisher: args.publisher ?? "immutable-infra",
+                offer: args.offer ?? args.name,
+                sku: args.sku ?? "debian",
+            },
+            features: args.bootModes.includes(BootMode.UefiSecureBoot)
+                ? [{ name: "SecurityType", value: "TrustedLaunchSupported" }]
+                : undefined,
+            description: `${args.name} (immutable-infra): one raw disk per version, identified by its sha256`,
+            tags: args.labels,
+        },
+        { parent },
+    );
+}
+
+/** Where an image version goes: its gallery, image definition, version name and tags. */
+interface VersionPlace {
+    galleryName: pulumi.Input<string>;
+    imageName: pulumi.Input<string>;
+    versionName: pulumi.Input<string>;
+    tags: pulumi.Input<Record<string, string>>;
+}
+
+/** The image version made from the page blob, replicated to the target regions. */
+function galleryImageVersion(
+    parent: pulumi.Resource,
+    name: string,
+    args: AzureMachineImageArgs,
+    p: VersionPlace,
+): compute.GalleryImageVersion {
+    return new compute.GalleryImageVersion(
+        `${name}`,
+        {
+            galleryName: p.galleryName,
+            galleryImageName: p.imageName,
+            galleryImageVersionName: p.versionName,
+            resourceGroupName: args.resourceGroupName,
+            location: args.location,
+            storageProfile: {
+                osDiskImage: {
+                    hostCaching: compute.HostCaching.ReadOnly,
+                    source: { uri: args.blobUrl, storageAccountId: args.storageAccountId },
+                },
+            },
+            publishingProfile: {
+                excludeFromLatest: false,
+                replicaCount: 1,
+                targetRegions: args.targetRegions
+                    ? args.targetRegions.map((region) => ({ name: region, regionalReplicaCount: 1 }))
+                    : undefined,
+            },
+            safetyProfile: { allowDeletionOfReplicatedLocations: false },
+            tags: p.tags,
+        },
+        { parent },
+    );
 }
 
 /**

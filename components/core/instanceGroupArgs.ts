@@ -3,17 +3,23 @@
  * blue-green slots of components/core/slots.ts, each pinned to a machine-image release; the port and health path;
  * plain environment and secret references, fetched by the boot script (components/core/bootScript.ts); scaling;
  * the phoenix lifetime and the daily rotation; chaos. Each cloud's component adds its specifics beside these.
- * Also the checks they share: a slot's image must be a pinned machine image of the group's cloud.
+ * Also what they share beyond the args: the checks (a slot's image must be a pinned machine image of the group's
+ * cloud), and one slot's release, instance tags and boot script ({@link groupSlot}), which each cloud wires into
+ * its own template.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { type BootSecret, bootScript } from "./bootScript";
 import { Cloud } from "./clouds";
-import { machineImageRefProblem, Provenance, provenanceTags } from "./machineImageRelease";
+import { machineImageRefProblem, Provenance, provenanceTags, sha256OfTags } from "./machineImageRelease";
 import { commonSettings, type ScalingArgs, type SecretRefArgs } from "./serviceArgs";
+import { AWS_SLOT_TAG, SLOT_LABEL } from "./slotLabels";
 import {
+    dnsLabelWithin,
     isKnown,
     resolveSlots,
     type SlotImageCheck,
     type SlotPlan,
+    type SlotRelease,
     type SlotReleaseArgs,
     type SlotsArgs,
     Slot,
@@ -90,10 +96,16 @@ export interface GroupSettings {
     appUnit: pulumi.Input<string>;
 }
 
+/** The tag (AWS, Azure) naming the group on every resource of it; AWS chaos targets the group's instances by it. */
+export const GROUP_TAG = "immutable:group";
+
 /** Default hours an instance lives (within the pack's default bounds of 24-48 h). */
 export const DEFAULT_LIFETIME_HOURS = 36;
 
-/** Resolves the shared args: the container services' common checks (port, health path, env, scaling), then ours. */
+/**
+ * Resolves the shared args: the container services' common checks (port, health path, env, the secret names,
+ * scaling), then ours.
+ */
 export function groupSettings(v: Validator, args: InstanceGroupArgs): GroupSettings {
     const common = commonSettings(v, {
         live: args.live,
@@ -108,11 +120,6 @@ export function groupSettings(v: Validator, args: InstanceGroupArgs): GroupSetti
         value === undefined ? fallback : isKnown(value) ? v.intIn(field, value, 0, 23) : value;
     const lifetime = args.maxInstanceLifetimeHours ?? DEFAULT_LIFETIME_HOURS;
     const lifetimeHours = isKnown(lifetime) ? v.intIn("maxInstanceLifetimeHours", lifetime, 24, 8760) : lifetime;
-    for (const key of Object.keys(args.secrets ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-            v.fail(`secrets.${key}`, "must be a name of letters, digits and underscores (not starting with a digit)");
-        }
-    }
     const appUnit = args.appUnit ?? "immutable-app.service";
     if (isKnown(appUnit) && !/^[A-Za-z0-9:_.@-]+\.service$/.test(String(appUnit))) {
         v.fail("appUnit", `must be a systemd service unit name (<name>.service), got ${JSON.stringify(appUnit)}`);
@@ -177,16 +184,9 @@ export function slotProvenanceTags(
             gitSha,
             provenance: sha256 ? Provenance.Artifact : Provenance.PerCloud,
         }),
-        [cloud === Cloud.Gcp ? "immutable-slot" : "immutable:slot"]: slot,
+        // GCP label keys allow no colon; AWS and Azure instances carry the AWS form of the tag.
+        [cloud === Cloud.Gcp ? SLOT_LABEL : AWS_SLOT_TAG]: slot,
     }));
-}
-
-/** The query parameter that reaches one slot on the live URL (`?immutable-slot=green`), as on AwsContainerService. */
-export const SLOT_QUERY_KEY = "immutable-slot";
-
-/** The slots that hold a release, known at construction (they decide which resources exist). */
-export function presentSlots(args: InstanceGroupArgs): Slot[] {
-    return [Slot.Blue, Slot.Green].filter((s) => args[s] !== undefined);
 }
 
 /**
@@ -200,4 +200,56 @@ export function chaosCron(hour: number): string {
 /** The daily rotation as a cron expression (UTC): every day at `hour`:00. */
 export function rotationCron(hour: number): string {
     return `0 ${hour} * * *`;
+}
+
+/** The name prefix of a group's child resources: a DNS label of at most 40 characters. */
+export function groupPrefix(name: string): string {
+    return dnsLabelWithin(name, 40);
+}
+
+/** What every slot of one group shares. */
+export interface GroupSlotContext {
+    v: Validator;
+    cloud: Cloud;
+    args: InstanceGroupArgs;
+    settings: GroupSettings;
+    plan: pulumi.Output<SlotPlan>;
+    /** The group's tags (labels on GCP), which every slot's instances carry beside their provenance. */
+    tags: Record<string, pulumi.Input<string>>;
+    /** How the cloud's instances read their secrets at boot: the fetch commands and the shell helpers they use. */
+    secrets: pulumi.Input<BootSecret[]>;
+    helpers?: string[];
+}
+
+/** One slot of an instance group: its release, the tags of its instances and their boot script. */
+export interface GroupSlot {
+    release: pulumi.Output<SlotRelease>;
+    tags: pulumi.Output<Record<string, string>>;
+    /** The boot script, as text (AWS and Azure take it base64). */
+    script: pulumi.Output<string>;
+}
+
+/**
+ * Resolves one slot of a group: its release, its instances' tags (the group's and the slot's provenance) and the
+ * boot script, which names the release (version, image and the disk's sha256 when there is one).
+ */
+export function groupSlot(c: GroupSlotContext, slot: Slot): GroupSlot {
+    const release = c.plan.apply((p) => p.releases[slot] as SlotRelease);
+    const tags = pulumi
+        .all([pulumi.output(c.tags), slotProvenanceTags(c.v, c.cloud, slot, c.args[slot]!)])
+        .apply(([group, provenance]) => ({ ...group, ...provenance }));
+    const s = c.settings;
+    const script = pulumi
+        .all([release, s.port, pulumi.all(s.env), c.secrets, s.appUnit, tags])
+        .apply(([r, port, env, secrets, unit, t]) => {
+            const sha256 = sha256OfTags(c.cloud, t);
+            return bootScript({
+                env: { ...env, PORT: String(port), RELEASE_SLOT: slot, RELEASE_VERSION: r.version },
+                secrets,
+                helpers: c.helpers,
+                release: `${r.version} ${r.image}${sha256 ? ` ${sha256}` : ""}`,
+                unit,
+            });
+        });
+    return { release, tags, script };
 }

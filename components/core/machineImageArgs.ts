@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { BootMode } from "./bakeManifest";
 import type { Cloud } from "./clouds";
 import { Provenance, provenanceTags } from "./machineImageRelease";
-import { dnsLabel, isKnown } from "./slots";
+import { dnsLabelWithin, isKnown } from "./slots";
 import type { Validator } from "./validation";
 import { describeVersionProblem, versionProblem } from "./version";
 
@@ -98,6 +98,29 @@ export function artifactIdentity(v: Validator, args: MachineImageArtifactArgs): 
         .apply(([version, gitSha, sha256, builtAt]) => check(version, gitSha, sha256, builtAt));
 }
 
+/**
+ * The release outputs every cloud's machine-image import exposes. Each class still declares the fields itself:
+ * the schema analyzer reads a component's outputs from the own members of its class (see ./slotOutputs.ts).
+ */
+export interface ArtifactOutputs {
+    /** The release version. */
+    version: pulumi.Output<string>;
+    /** The git commit. */
+    gitSha: pulumi.Output<string>;
+    /** The raw disk's sha256. */
+    sha256: pulumi.Output<string>;
+}
+
+/** The release outputs of an artifact's identity. */
+export function artifactOutputs(identity: pulumi.Output<ArtifactIdentity>): ArtifactOutputs {
+    return { version: identity.version, gitSha: identity.gitSha, sha256: identity.sha256 };
+}
+
+/** An image's description: `<name> <version>, git <commit>, raw disk <sha256>` (the exact values, unlike labels). */
+export function artifactDescription(id: ArtifactIdentity): string {
+    return `${id.name} ${id.version}, git ${id.gitSha}, raw disk ${id.sha256}`;
+}
+
 /** The provenance tags of an artifact's image on `cloud`, with the labels. */
 export function artifactTags(
     cloud: Cloud,
@@ -127,6 +150,6 @@ export function shortSha(sha256: string): string {
 export function imageName(id: ArtifactIdentity, max: number): string {
     const hex = shortSha(id.sha256);
     const room = Math.max(1, max - id.name.length - hex.length - 2);
-    const version = dnsLabel(id.version).slice(0, room).replace(/-$/, "") || "r";
+    const version = dnsLabelWithin(id.version, room) || "r";
     return `${id.name}-${version}-${hex}`;
 }

@@ -7,6 +7,7 @@
  */
 import { BootMode } from "./bakeManifest";
 import { Cloud, CLOUDS } from "./clouds";
+import { readRecord } from "./record";
 import { describeVersionProblem, versionProblem } from "./version";
 
 /** Where the images of a release come from, and so what their provenance proves. */
@@ -76,13 +77,7 @@ export function machineImageRefProblem(cloud: Cloud, ref: unknown): string | und
  * source in error messages (`config immutable:machineImage`).
  */
 export function validateMachineImageRelease(value: unknown, where: string): MachineImageRelease {
-    const fail = (problem: string): never => {
-        throw new Error(`${where}: ${problem}`);
-    };
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return fail(`expected an object with version, provenance, bootModes and images, got ${JSON.stringify(value)}`);
-    }
-    const r = value as Record<string, unknown>;
+    const { fields: r, fail } = readRecord(value, where, "version, provenance, bootModes and images");
     const problem = versionProblem(r.version);
     if (problem) {
         fail(`version ${describeVersionProblem(problem)}, got ${JSON.stringify(r.version)}`);

@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import { SHA256_DIGEST, parseImageRef } from "./imageRef";
+import { readRecord } from "./record";
 import { describeVersionProblem, versionProblem } from "./version";
 
 /** One release: one version, one digest, one pinned reference per registry. */
@@ -31,13 +32,7 @@ export const RELEASE_MANIFEST_SCHEMA = "immutable.release/v1";
  * `where` names the source in error messages (`release manifest release.json`, `StackReference build`).
  */
 export function validateRelease(value: unknown, where: string): ReleaseRecord {
-    const fail = (problem: string): never => {
-        throw new Error(`${where}: ${problem}`);
-    };
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return fail(`expected an object with version, gitSha, digest and refs, got ${JSON.stringify(value)}`);
-    }
-    const r = value as Record<string, unknown>;
+    const { fields: r, fail } = readRecord(value, where, "version, gitSha, digest and refs");
     for (const key of ["version", "gitSha", "digest"]) {
         if (typeof r[key] !== "string" || (r[key] as string).trim() === "") {
             fail(`${key} must be a non-empty string, got ${JSON.stringify(r[key])}`);

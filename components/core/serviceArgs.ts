@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { SlotsArgs } from "./slots";
 import { plaintextSecret, SecretKind } from "./secrets";
-import { isKnown } from "./slots";
+import { dnsLabelWithin, isKnown } from "./slots";
 import { Validator } from "./validation";
 
 /** A reference to a secret held by the cloud's secret store. The value itself never passes through Pulumi. */
@@ -196,6 +196,25 @@ export function commonSettings(v: Validator, args: ContainerServiceArgs): Common
         env: checkedEnv(v, args.env, args.secrets),
         labels: args.labels ?? {},
     };
+}
+
+/** How a component names its cloud resource: the field that overrides the name, its longest default, its rule. */
+export interface NameRule {
+    field: string;
+    /** The longest name derived from the component's name. */
+    max: number;
+    pattern: RegExp;
+    /** The pattern in words (`1-30 lowercase letters, ...`). */
+    rule: string;
+}
+
+/** The resource name: `given`, else the component's name as a DNS label within `max`; refused unless it matches. */
+export function checkedName(v: Validator, rule: NameRule, given: string | undefined, name: string): string {
+    const value = given ?? dnsLabelWithin(name, rule.max);
+    if (!rule.pattern.test(value)) {
+        v.fail(rule.field, `must be ${rule.rule}, got ${JSON.stringify(value)}`);
+    }
+    return value;
 }
 
 /**

@@ -8,6 +8,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type Slot, type SlotPlan, slotVersions, slotWeights } from "./slots";
 
+/** The query parameter that reaches one slot on a load balancer's live URL: `?immutable-slot=green`. */
+export const SLOT_QUERY_KEY = "immutable-slot";
+
+/** A slot's own URL on a load balancer's live URL (AWS, GCP instance groups): `<url>/?immutable-slot=<slot>`. */
+export function slotQueryUrl(url: string, slot: Slot): string {
+    return `${url}/?${SLOT_QUERY_KEY}=${slot}`;
+}
+
 /** The five slot outputs of every blue-green service. */
 export interface SlotOutputs {
     /** The URL that takes the live traffic. */

@@ -247,6 +247,11 @@ export function resolveSlots(
     return pulumi.output(raw).apply((plain) => planSlots(v, plain as PlainSlots, image));
 }
 
+/** The slots that hold a release, known at construction (they decide which resources exist). */
+export function presentSlots(args: Pick<SlotsArgs, Slot>): Slot[] {
+    return SLOTS.filter((s) => args[s] !== undefined);
+}
+
 /** Lowercase letters, digits and single hyphens (what revision names and labels accept). */
 export function dnsLabel(text: string): string {
     return text
@@ -254,4 +259,9 @@ export function dnsLabel(text: string): string {
         .replace(/[^a-z0-9-]+/g, "-")
         .replace(/-+/g, "-")
         .replace(/^-|-$/g, "");
+}
+
+/** {@link dnsLabel} cut to at most `max` characters, without a trailing hyphen. */
+export function dnsLabelWithin(text: string, max: number): string {
+    return dnsLabel(text).slice(0, max).replace(/-$/, "");
 }

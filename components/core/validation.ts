@@ -32,6 +32,15 @@ export class Validator {
         throw new InputError(`${this.subject}: ${field} ${problem}`);
     }
 
+    /** Requires each of `fields` of `args` (`is required`, followed by `why` when given). */
+    required<T extends object>(args: T, fields: readonly (keyof T & string)[], why?: string): void {
+        for (const field of fields) {
+            if (args[field] === undefined) {
+                this.fail(field, why === undefined ? "is required" : `is required ${why}`);
+            }
+        }
+    }
+
     /** Requires a non-empty string. */
     nonEmpty(field: string, value: unknown): string {
         if (typeof value !== "string" || value.trim() === "") {

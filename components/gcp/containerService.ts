@@ -17,12 +17,13 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { componentType } from "../core/packageName";
-import { checkSize, commonSettings } from "../core/serviceArgs";
+import { checkedName, checkSize, commonSettings } from "../core/serviceArgs";
 import { type SlotOutputs, slotOutputs } from "../core/slotOutputs";
-import { dnsLabel, isKnown, resolveSlots, SLOTS, type Slot } from "../core/slots";
+import { isKnown, presentSlots, resolveSlots, type Slot } from "../core/slots";
 import { Validator } from "../core/validation";
 import { gcpImagePullGrant, gcpSecretAccess, gcpSecretRefs, gcpServiceAccount } from "./iam";
-import { cloudRunSizeProblem, SERVICE_NAME } from "./limits";
+import { gcpLabels } from "./labels";
+import { cloudRunSizeProblem, SERVICE_NAME_RULE } from "./limits";
 import type { GcpContainerServiceArgs } from "./serviceArgs";
 import { cloudRunRevisions, type RunSettings } from "./template";
 import { definedOutputs } from "../core/outputs";
@@ -65,7 +66,7 @@ export class GcpContainerService extends pulumi.ComponentResource implements Slo
         this.serviceAccount = gcpServiceAccount(name, this, serviceName, args.project);
         const member = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
         const grants: pulumi.Resource[] = gcpSecretAccess(name, this, secretRefs, member, args.project);
-        const images = SLOTS.filter((s) => args[s] !== undefined).map((s) => args[s]!.image);
+        const images = presentSlots(args).map((s) => args[s]!.image);
         this.imagePullGrant =
             (args.grantImagePull ?? true) ? gcpImagePullGrant(v, name, this, images, args.project) : undefined;
         if (this.imagePullGrant) {
@@ -145,16 +146,8 @@ function checkGcpArgs(
     cpu: pulumi.Input<number>,
     memoryMiB: pulumi.Input<number>,
 ): string {
-    if (args.region === undefined) {
-        v.fail("region", "is required");
-    }
-    const serviceName = args.serviceName ?? dnsLabel(name).slice(0, 30).replace(/-$/, "");
-    if (!SERVICE_NAME.test(serviceName)) {
-        v.fail(
-            "serviceName",
-            `must be 1-30 lowercase letters, digits or hyphens, starting with a letter, got ${JSON.stringify(serviceName)}`,
-        );
-    }
+    v.required(args, ["region"]);
+    const serviceName = checkedName(v, SERVICE_NAME_RULE, args.serviceName, name);
     checkSize(v, { cpu, memoryMiB }, cloudRunSizeProblem);
     return serviceName;
 }
@@ -163,16 +156,4 @@ function checkGcpArgs(
 export function tagUrl(serviceUri: string, tag: string | Slot): string {
     const url = new URL(serviceUri);
     return `${url.protocol}//${tag}---${url.host}`;
-}
-
-/** GCP labels: lowercase keys and values of letters, digits, `_` and `-`, at most 63 characters. */
-function gcpLabels(labels: Record<string, pulumi.Input<string>>): Record<string, pulumi.Input<string>> {
-    const clean = (s: string) =>
-        s
-            .toLowerCase()
-            .replace(/[^a-z0-9_-]/g, "-")
-            .slice(0, 63);
-    return Object.fromEntries(
-        Object.entries(labels).map(([k, value]) => [clean(k), pulumi.output(value).apply(clean)]),
-    );
 }

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SecretRefArgs } from "../core/serviceArgs";
 import { isKnown } from "../core/slots";
 import type { Validator } from "../core/validation";
-import { type ArtifactRepository, artifactRepositoryOf, cloudRunServiceAgent } from "./limits";
+import { accountId, type ArtifactRepository, artifactRepositoryOf, cloudRunServiceAgent } from "./limits";
 
 /** A checked Secret Manager reference. */
 export interface GcpSecretRef {
@@ -28,7 +28,7 @@ export function gcpServiceAccount(
     return new gcp.serviceaccount.Account(
         `${name}-run`,
         {
-            accountId: `${serviceName.slice(0, 24).replace(/-$/, "")}-run`.padEnd(6, "x"),
+            accountId: accountId(serviceName, 24, "run"),
             displayName: `Cloud Run service ${serviceName}`,
             project,
         },

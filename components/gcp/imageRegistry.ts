@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { buildCacheRepositoryName } from "../core/buildCache";
+import { BUILD_CACHE_ROLE_LABEL, buildCacheRepositoryName } from "../core/buildCache";
 import { componentType } from "../core/packageName";
 import {
     type ImageRegistryArgs,
@@ -11,9 +11,6 @@ import {
 import { garCleanupPolicies, keepReleasesOf } from "../core/retention";
 import { Validator } from "../core/validation";
 import { definedOutputs } from "../core/outputs";
-
-/** The label that marks a build-cache repository (its tags move; release repositories' never do). */
-export const BUILD_CACHE_ROLE_LABEL = { "immutable-role": "build-cache" };
 
 /** What only Artifact Registry needs beside the shared registry args. */
 export interface GcpRegistrySpecifics {

@@ -18,24 +18,26 @@
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { bootScript } from "../core/bootScript";
 import { Cloud } from "../core/clouds";
 import {
     type GroupSettings,
+    groupPrefix,
     groupSettings,
+    groupSlot,
+    type GroupSlotContext,
     type InstanceGroupArgs,
-    presentSlots,
     resolveGroupSlots,
-    slotProvenanceTags,
-    SLOT_QUERY_KEY,
 } from "../core/instanceGroupArgs";
-import { gcpLabelValue } from "../core/machineImageRelease";
+import { definedOutputs } from "../core/outputs";
 import { componentType } from "../core/packageName";
-import { type SlotOutputs, slotOutputs } from "../core/slotOutputs";
-import { dnsLabel, type Slot, type SlotPlan, type SlotRelease } from "../core/slots";
+import { SLOT_QUERY_KEY, type SlotOutputs, slotOutputs, slotQueryUrl } from "../core/slotOutputs";
+import { presentSlots, type Slot, type SlotPlan, type SlotRelease } from "../core/slots";
 import { Validator } from "../core/validation";
 import { type GcpSecretRef, gcpSecretAccess, gcpSecretRefs } from "./iam";
 import { GCP_BOOT_HELPERS, gcpSecretFetch, gcpSecretVersionName } from "./instanceBoot";
+import type { InstanceGroupGcpArgs } from "./instanceGroupArgs";
+import { gcpLabels } from "./labels";
+import { accountId } from "./limits";
 import { scheduledWorkflows } from "./rotation";
 
 const COMPONENT = "GcpInstanceGroup";
@@ -43,32 +45,23 @@ const COMPONENT = "GcpInstanceGroup";
 /** Where Google's load balancers and health checkers connect from (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges). */
 export const GCP_LB_SOURCE_RANGES = ["35.191.0.0/16", "130.211.0.0/22"];
 
-/** Args of {@link GcpInstanceGroup}: the shared instance group args plus the GCP region, network and machine type. */
-export interface GcpInstanceGroupArgs extends InstanceGroupArgs {
-    /** The region of the managed instance groups (`us-central1`). */
-    region: pulumi.Input<string>;
-    /** The project. Default: the provider's. */
-    project?: pulumi.Input<string>;
-    /** The VPC network. Default `default`. */
-    network?: pulumi.Input<string>;
-    /** The subnetwork of the instances (with Private Google Access, to reach Secret Manager without an external IP). */
-    subnetwork?: pulumi.Input<string>;
-    /** The machine type. Default `e2-small`. */
-    machineType?: pulumi.Input<string>;
-}
+export type { InstanceGroupGcpArgs } from "./instanceGroupArgs";
+
+/** Args of {@link GcpInstanceGroup}: the shared instance group args plus the GCP specifics. */
+export interface GcpInstanceGroupArgs extends InstanceGroupArgs, InstanceGroupGcpArgs {}
 
 /** A blue-green group of phoenix Compute Engine instances behind a global load balancer; see the module comment. */
 export class GcpInstanceGroup extends pulumi.ComponentResource implements SlotOutputs {
     /** The URL that takes the live traffic (the forwarding rule's address). */
-    public readonly url: pulumi.Output<string>;
+    public readonly url!: pulumi.Output<string>;
     /** Per slot holding a release: a URL that reaches only that slot (smoke tests before the flip). */
-    public readonly smokeTestUrls: pulumi.Output<Record<string, string>>;
+    public readonly smokeTestUrls!: pulumi.Output<Record<string, string>>;
     /** The slot taking the traffic. */
-    public readonly liveSlot: pulumi.Output<string>;
+    public readonly liveSlot!: pulumi.Output<string>;
     /** Traffic percent per slot. */
-    public readonly trafficWeights: pulumi.Output<Record<string, number>>;
+    public readonly trafficWeights!: pulumi.Output<Record<string, number>>;
     /** The release version per slot. */
-    public readonly slotVersions: pulumi.Output<Record<string, string>>;
+    public readonly slotVersions!: pulumi.Output<Record<string, string>>;
     /** The URL map whose weights split the traffic between the slots (the only resource a flip changes). */
     public readonly urlMap: gcp.compute.URLMap;
     /** The global forwarding rule (the public address). */
@@ -91,147 +84,33 @@ export class GcpInstanceGroup extends pulumi.ComponentResource implements SlotOu
         const v = new Validator(COMPONENT, name);
         const plan = resolveGroupSlots(COMPONENT, name, args, Cloud.Gcp);
         const settings = groupSettings(v, args);
-        if (args.region === undefined) {
-            v.fail("region", "is required");
-        }
-        const prefix = dnsLabel(name).slice(0, 40).replace(/-$/, "");
-        if (!/^[a-z]/.test(prefix)) {
-            v.fail("name", `must start with a letter (GCP resource names), got ${JSON.stringify(name)}`);
-        }
+        const prefix = checkGcpGroupArgs(v, name, args);
         const secretRefs = gcpSecretRefs(v, args.secrets ?? {});
         const project = args.project ?? gcp.organizations.getClientConfigOutput({ parent: this }).project;
-        const labels = Object.fromEntries(
-            Object.entries(settings.labels).map(([k, val]) => [
-                gcpLabelValue(k),
-                pulumi.output(val).apply(gcpLabelValue),
-            ]),
-        );
-        const parent = { parent: this };
-        const network = args.network ?? "default";
-        const tag = `${prefix}-vm`;
-
-        this.serviceAccount = new gcp.serviceaccount.Account(
-            `${name}-vm`,
-            {
-                accountId: `${prefix.slice(0, 27).replace(/-$/, "")}-vm`.padEnd(6, "x"),
-                displayName: `Instances of ${name}`,
-                project: args.project,
-            },
-            parent,
-        );
-        const secretGrants = gcpSecretAccess(
+        const labels = gcpLabels(settings.labels);
+        const c: GcpGroupContext = {
             name,
-            this,
-            secretRefs,
-            pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`,
-            args.project,
-        );
-        this.healthCheck = new gcp.compute.HealthCheck(
-            `${name}-health`,
-            {
-                project: args.project,
-                checkIntervalSec: 10,
-                timeoutSec: 5,
-                healthyThreshold: 2,
-                unhealthyThreshold: 3,
-                httpHealthCheck: { port: settings.port, requestPath: settings.healthPath },
-            },
-            parent,
-        );
-        new gcp.compute.Firewall(
-            `${name}-lb`,
-            {
-                project: args.project,
-                network,
-                direction: "INGRESS",
-                description: `${name}: the service port, from Google's load balancers and health checkers only`,
-                allows: [{ protocol: "tcp", ports: [pulumi.output(settings.port).apply(String)] }],
-                sourceRanges: GCP_LB_SOURCE_RANGES,
-                targetTags: [tag],
-            },
-            parent,
-        );
+            prefix,
+            parent: this,
+            args,
+            settings,
+            network: args.network ?? "default",
+            tag: `${prefix}-vm`,
+        };
+        this.serviceAccount = instanceAccount(c);
+        const member = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
+        const secretGrants = gcpSecretAccess(name, this, secretRefs, member, args.project);
+        this.healthCheck = healthAndFirewall(c);
         const present = presentSlots(args);
-        this.instanceTemplates = {};
-        this.groups = {};
-        this.backendServices = {};
-        for (const slot of present) {
-            const release = plan.apply((p) => p.releases[slot] as SlotRelease);
-            const slotLabels = pulumi
-                .all([pulumi.output(labels), slotProvenanceTags(v, Cloud.Gcp, slot, args[slot]!)])
-                .apply(([group, provenance]) => ({ ...group, ...provenance }));
-            this.instanceTemplates[slot] = instanceTemplate(this, name, prefix, slot, {
-                args,
-                settings,
-                release,
-                secretRefs,
-                project,
-                labels: slotLabels,
-                network,
-                tag,
-                serviceAccount: this.serviceAccount,
-            });
-            this.groups[slot] = new gcp.compute.RegionInstanceGroupManager(
-                `${name}-${slot}`,
-                migArgs(prefix, slot, args, settings, this.instanceTemplates[slot], this.healthCheck),
-                // The rotation renames the version (a rolling replace); the template is what a release changes.
-                { parent: this, dependsOn: secretGrants, ignoreChanges: ["versions[*].name"] },
-            );
-            new gcp.compute.RegionAutoscaler(
-                `${name}-${slot}`,
-                {
-                    project: args.project,
-                    region: args.region,
-                    target: this.groups[slot].id,
-                    autoscalingPolicy: {
-                        minReplicas: settings.minInstances,
-                        maxReplicas: settings.maxInstances,
-                        cooldownPeriod: 120,
-                        cpuUtilization: { target: 0.6 },
-                    },
-                },
-                parent,
-            );
-            this.backendServices[slot] = new gcp.compute.BackendService(
-                `${name}-${slot}`,
-                {
-                    project: args.project,
-                    loadBalancingScheme: "EXTERNAL_MANAGED",
-                    protocol: "HTTP",
-                    portName: "http",
-                    timeoutSec: 30,
-                    connectionDrainingTimeoutSec: 30,
-                    healthChecks: this.healthCheck.id,
-                    backends: [
-                        { group: this.groups[slot].instanceGroup, balancingMode: "UTILIZATION", capacityScaler: 1 },
-                    ],
-                    description: `${name} slot ${slot}`,
-                },
-                parent,
-            );
-        }
-        this.urlMap = new gcp.compute.URLMap(
-            `${name}`,
-            urlMapArgs(name, args.project, plan, this.backendServices),
-            parent,
+        const slots = gcpGroupSlots(
+            c,
+            { v, cloud: Cloud.Gcp, args, settings, plan, tags: labels, ...bootSecrets(secretRefs, project) },
+            { slots: present, healthCheck: this.healthCheck, serviceAccount: this.serviceAccount, secretGrants },
         );
-        const proxy = new gcp.compute.TargetHttpProxy(
-            `${name}`,
-            { project: args.project, urlMap: this.urlMap.id },
-            parent,
-        );
-        this.forwardingRule = new gcp.compute.GlobalForwardingRule(
-            `${name}`,
-            {
-                project: args.project,
-                loadBalancingScheme: "EXTERNAL_MANAGED",
-                ipProtocol: "TCP",
-                portRange: "80",
-                target: proxy.id,
-                labels,
-            },
-            parent,
-        );
+        this.instanceTemplates = slots.instanceTemplates;
+        this.groups = slots.groups;
+        this.backendServices = slots.backendServices;
+        [this.urlMap, this.forwardingRule] = frontend(c, plan, this.backendServices, labels);
         this.rotationJob = scheduledWorkflows({
             name: prefix,
             parent: this,
@@ -244,45 +123,212 @@ export class GcpInstanceGroup extends pulumi.ComponentResource implements SlotOu
             labels,
             dependsOn: Object.values(this.groups),
         });
-
-        const outputs = slotOutputs(
-            plan,
-            pulumi.interpolate`http://${this.forwardingRule.ipAddress}`,
-            (url, slot) => `${url}/?${SLOT_QUERY_KEY}=${slot}`,
+        const outputs = slotOutputs(plan, pulumi.interpolate`http://${this.forwardingRule.ipAddress}`, slotQueryUrl);
+        Object.assign(this, outputs);
+        this.registerOutputs(
+            definedOutputs({
+                ...outputs,
+                urlMap: this.urlMap,
+                forwardingRule: this.forwardingRule,
+                healthCheck: this.healthCheck,
+                instanceTemplates: this.instanceTemplates,
+                groups: this.groups,
+                backendServices: this.backendServices,
+                serviceAccount: this.serviceAccount,
+                rotationJob: this.rotationJob,
+            }),
         );
-        this.url = outputs.url;
-        this.smokeTestUrls = outputs.smokeTestUrls;
-        this.liveSlot = outputs.liveSlot;
-        this.trafficWeights = outputs.trafficWeights;
-        this.slotVersions = outputs.slotVersions;
-        this.registerOutputs({
-            url: this.url,
-            smokeTestUrls: this.smokeTestUrls,
-            liveSlot: this.liveSlot,
-            trafficWeights: this.trafficWeights,
-            slotVersions: this.slotVersions,
-            urlMap: this.urlMap,
-            forwardingRule: this.forwardingRule,
-            healthCheck: this.healthCheck,
-            instanceTemplates: this.instanceTemplates,
-            groups: this.groups,
-            backendServices: this.backendServices,
-            serviceAccount: this.serviceAccount,
-            rotationJob: this.rotationJob,
-        });
     }
+}
+
+/** The region is required; returns the prefix of the group's resource names, which must start with a letter. */
+function checkGcpGroupArgs(v: Validator, name: string, args: GcpInstanceGroupArgs): string {
+    v.required(args, ["region"]);
+    const prefix = groupPrefix(name);
+    if (!/^[a-z]/.test(prefix)) {
+        v.fail("name", `must start with a letter (GCP resource names), got ${JSON.stringify(name)}`);
+    }
+    return prefix;
+}
+
+/** What the group's builders share. */
+interface GcpGroupContext {
+    name: string;
+    /** The prefix of resource names (a DNS label). */
+    prefix: string;
+    parent: pulumi.Resource;
+    args: GcpInstanceGroupArgs;
+    settings: GroupSettings;
+    network: pulumi.Input<string>;
+    /** The network tag of the instances (the firewall's target). */
+    tag: string;
+}
+
+/** The service account the instances run as. */
+function instanceAccount(c: GcpGroupContext): gcp.serviceaccount.Account {
+    return new gcp.serviceaccount.Account(
+        `${c.name}-vm`,
+        {
+            accountId: accountId(c.prefix, 27, "vm"),
+            displayName: `Instances of ${c.name}`,
+            project: c.args.project,
+        },
+        { parent: c.parent },
+    );
+}
+
+/** The boot script's secret fetches: each reference at its pinned version, with the token helper they use. */
+function bootSecrets(
+    refs: Record<string, GcpSecretRef>,
+    project: pulumi.Input<string>,
+): Pick<GroupSlotContext, "secrets" | "helpers"> {
+    const secrets = pulumi
+        .all(Object.entries(refs).map(([key, r]) => pulumi.all([key, r.secret, r.version, project])))
+        .apply((all) =>
+            all.map(([key, secret, version, p]) => gcpSecretFetch(key, gcpSecretVersionName(secret, version, p))),
+        );
+    return { secrets, helpers: GCP_BOOT_HELPERS };
+}
+
+/**
+ * The health check of the load balancer and of auto-healing, and the firewall rule that opens the service port
+ * to Google's load balancers and health checkers only.
+ */
+function healthAndFirewall(c: GcpGroupContext): gcp.compute.HealthCheck {
+    const healthCheck = new gcp.compute.HealthCheck(
+        `${c.name}-health`,
+        {
+            project: c.args.project,
+            checkIntervalSec: 10,
+            timeoutSec: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+            httpHealthCheck: { port: c.settings.port, requestPath: c.settings.healthPath },
+        },
+        { parent: c.parent },
+    );
+    new gcp.compute.Firewall(
+        `${c.name}-lb`,
+        {
+            project: c.args.project,
+            network: c.network,
+            direction: "INGRESS",
+            description: `${c.name}: the service port, from Google's load balancers and health checkers only`,
+            allows: [{ protocol: "tcp", ports: [pulumi.output(c.settings.port).apply(String)] }],
+            sourceRanges: GCP_LB_SOURCE_RANGES,
+            targetTags: [c.tag],
+        },
+        { parent: c.parent },
+    );
+    return healthCheck;
+}
+
+/** What every slot's resources wait for or point at. */
+interface SlotWiring {
+    slots: Slot[];
+    healthCheck: gcp.compute.HealthCheck;
+    serviceAccount: gcp.serviceaccount.Account;
+    /** The secret grants the MIGs wait for (no instance boots before it may read its secrets). */
+    secretGrants: pulumi.Resource[];
+}
+
+/** The resources of every slot holding a release. */
+interface GcpGroupSlots {
+    instanceTemplates: Record<string, gcp.compute.InstanceTemplate>;
+    groups: Record<string, gcp.compute.RegionInstanceGroupManager>;
+    backendServices: Record<string, gcp.compute.BackendService>;
+}
+
+/** Per slot holding a release: its instance template, its regional MIG with an autoscaler, its backend service. */
+function gcpGroupSlots(c: GcpGroupContext, slotContext: GroupSlotContext, w: SlotWiring): GcpGroupSlots {
+    const out: GcpGroupSlots = { instanceTemplates: {}, groups: {}, backendServices: {} };
+    const parent = { parent: c.parent };
+    for (const slot of w.slots) {
+        const s = groupSlot(slotContext, slot);
+        const template = instanceTemplate(c, slot, {
+            release: s.release,
+            userData: s.script,
+            labels: s.tags,
+            serviceAccount: w.serviceAccount,
+        });
+        const group = new gcp.compute.RegionInstanceGroupManager(
+            `${c.name}-${slot}`,
+            migArgs(c.prefix, slot, c.args, c.settings, template, w.healthCheck),
+            // The rotation renames the version (a rolling replace); the template is what a release changes.
+            { parent: c.parent, dependsOn: w.secretGrants, ignoreChanges: ["versions[*].name"] },
+        );
+        new gcp.compute.RegionAutoscaler(`${c.name}-${slot}`, autoscalerArgs(c, group), parent);
+        out.instanceTemplates[slot] = template;
+        out.groups[slot] = group;
+        out.backendServices[slot] = new gcp.compute.BackendService(
+            `${c.name}-${slot}`,
+            {
+                project: c.args.project,
+                loadBalancingScheme: "EXTERNAL_MANAGED",
+                protocol: "HTTP",
+                portName: "http",
+                timeoutSec: 30,
+                connectionDrainingTimeoutSec: 30,
+                healthChecks: w.healthCheck.id,
+                backends: [{ group: group.instanceGroup, balancingMode: "UTILIZATION", capacityScaler: 1 }],
+                description: `${c.name} slot ${slot}`,
+            },
+            parent,
+        );
+    }
+    return out;
+}
+
+/** CPU autoscaling of a slot's MIG between the scaling bounds. */
+function autoscalerArgs(
+    c: GcpGroupContext,
+    group: gcp.compute.RegionInstanceGroupManager,
+): gcp.compute.RegionAutoscalerArgs {
+    return {
+        project: c.args.project,
+        region: c.args.region,
+        target: group.id,
+        autoscalingPolicy: {
+            minReplicas: c.settings.minInstances,
+            maxReplicas: c.settings.maxInstances,
+            cooldownPeriod: 120,
+            cpuUtilization: { target: 0.6 },
+        },
+    };
+}
+
+/** The URL map (the only resource a flip changes), its HTTP proxy and the global forwarding rule. */
+function frontend(
+    c: GcpGroupContext,
+    plan: pulumi.Output<SlotPlan>,
+    backends: Record<string, gcp.compute.BackendService>,
+    labels: Record<string, pulumi.Input<string>>,
+): [gcp.compute.URLMap, gcp.compute.GlobalForwardingRule] {
+    const parent = { parent: c.parent };
+    const project = c.args.project;
+    const urlMap = new gcp.compute.URLMap(`${c.name}`, urlMapArgs(c.name, project, plan, backends), parent);
+    const proxy = new gcp.compute.TargetHttpProxy(`${c.name}`, { project, urlMap: urlMap.id }, parent);
+    const forwardingRule = new gcp.compute.GlobalForwardingRule(
+        `${c.name}`,
+        {
+            project,
+            loadBalancingScheme: "EXTERNAL_MANAGED",
+            ipProtocol: "TCP",
+            portRange: "80",
+            target: proxy.id,
+            labels,
+        },
+        parent,
+    );
+    return [urlMap, forwardingRule];
 }
 
 /** What a slot's instance template is made of. */
 interface TemplateInputs {
-    args: GcpInstanceGroupArgs;
-    settings: GroupSettings;
     release: pulumi.Output<SlotRelease>;
-    secretRefs: Record<string, GcpSecretRef>;
-    project: pulumi.Input<string>;
+    /** The boot script (cloud-init's `user-data`). */
+    userData: pulumi.Output<string>;
     labels: pulumi.Output<Record<string, string>>;
-    network: pulumi.Input<string>;
-    tag: string;
     serviceAccount: gcp.serviceaccount.Account;
 }
 
@@ -290,56 +336,36 @@ interface TemplateInputs {
  * A slot's instance template, named `<prefix>-<slot>-<hash of its content>`: any change (a release above all) is
  * a new template, and the MIG rolls to it.
  */
-function instanceTemplate(
-    parent: pulumi.Resource,
-    name: string,
-    prefix: string,
-    slot: Slot,
-    i: TemplateInputs,
-): gcp.compute.InstanceTemplate {
-    const secrets = pulumi
-        .all(Object.entries(i.secretRefs).map(([key, r]) => pulumi.all([key, r.secret, r.version, i.project])))
-        .apply((refs) =>
-            refs.map(([key, secret, version, project]) =>
-                gcpSecretFetch(key, gcpSecretVersionName(secret, version, project)),
-            ),
-        );
-    const userData = pulumi
-        .all([i.release, i.settings.port, pulumi.all(i.settings.env), secrets, i.settings.appUnit, i.labels])
-        .apply(([release, port, env, fetches, unit, labels]) =>
-            bootScript({
-                env: { ...env, PORT: String(port), RELEASE_SLOT: slot, RELEASE_VERSION: release.version },
-                secrets: fetches,
-                helpers: GCP_BOOT_HELPERS,
-                release: `${release.version} ${release.image}${labels["image-sha256-hi"] ? ` sha256:${labels["image-sha256-hi"]}${labels["image-sha256-lo"]}` : ""}`,
-                unit,
-            }),
-        );
+function instanceTemplate(c: GcpGroupContext, slot: Slot, i: TemplateInputs): gcp.compute.InstanceTemplate {
     const content = {
-        project: i.args.project,
-        description: pulumi.interpolate`${name} ${slot}: ${i.release.version}`,
-        machineType: i.args.machineType ?? "e2-small",
+        project: c.args.project,
+        description: pulumi.interpolate`${c.name} ${slot}: ${i.release.version}`,
+        machineType: c.args.machineType ?? "e2-small",
         disks: [{ boot: true, autoDelete: true, sourceImage: i.release.image, diskType: "pd-balanced" }],
-        networkInterfaces: [{ network: i.network, subnetwork: i.args.subnetwork }],
+        networkInterfaces: [{ network: c.network, subnetwork: c.args.subnetwork }],
         serviceAccount: { email: i.serviceAccount.email, scopes: ["cloud-platform"] },
         metadata: {
-            "user-data": userData,
+            "user-data": i.userData,
             "block-project-ssh-keys": "true",
             "enable-oslogin": "TRUE",
             "serial-port-enable": "FALSE",
         },
         shieldedInstanceConfig: {
-            enableSecureBoot: i.settings.secureBoot,
+            enableSecureBoot: c.settings.secureBoot,
             enableVtpm: true,
             enableIntegrityMonitoring: true,
         },
         scheduling: { automaticRestart: true, onHostMaintenance: "MIGRATE" },
         canIpForward: false,
-        tags: [i.tag],
+        tags: [c.tag],
         labels: i.labels,
     };
-    const templateName = pulumi.output(content).apply((c) => `${prefix.slice(0, 40)}-${slot}-${contentHash(c)}`);
-    return new gcp.compute.InstanceTemplate(`${name}-${slot}`, { ...content, name: templateName }, { parent });
+    const templateName = pulumi.output(content).apply((x) => `${c.prefix.slice(0, 40)}-${slot}-${contentHash(x)}`);
+    return new gcp.compute.InstanceTemplate(
+        `${c.name}-${slot}`,
+        { ...content, name: templateName },
+        { parent: c.parent },
+    );
 }
 
 /** 10 hex digits of the sha256 of a template's content. */

@@ -6,6 +6,13 @@
 
 /** Our Cloud Run service names: 1-30 (the service account id `<name>-run` must fit 6-30 characters). */
 export const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,28}[a-z0-9])?$/;
+/** How GcpContainerService names its service: `serviceName`, else the component's name (core/serviceArgs.ts checkedName). */
+export const SERVICE_NAME_RULE = {
+    field: "serviceName",
+    max: 30,
+    pattern: SERVICE_NAME,
+    rule: "1-30 lowercase letters, digits or hyphens, starting with a letter",
+};
 
 /**
  * A revision name is `<service>-<suffix>`, a DNS label of at most 63 characters
@@ -23,6 +30,11 @@ export const TAG_DOC = "https://cloud.google.com/run/docs/rollouts-rollbacks-tra
 /** Service account ids: 6-30 lowercase letters, digits and hyphens, starting with a letter. */
 export const ACCOUNT_ID = /^[a-z]([-a-z0-9]{4,28}[a-z0-9])$/;
 export const ACCOUNT_ID_DOC = "https://cloud.google.com/iam/docs/service-accounts-create#creating";
+
+/** A service account id `<base>-<suffix>`: `base` cut to `keep` characters (no trailing hyphen), at least 6 long. */
+export function accountId(base: string, keep: number, suffix: string): string {
+    return `${base.slice(0, keep).replace(/-$/, "")}-${suffix}`.padEnd(6, "x");
+}
 
 /** The second-generation execution environment (in-memory volumes need it) takes at least 512 MiB. */
 export const GEN2_MIN_MEMORY_MIB = 512;

@@ -16,7 +16,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { BootMode } from "../core/bakeManifest";
 import { Cloud } from "../core/clouds";
 import {
+    artifactDescription,
     artifactIdentity,
+    type ArtifactOutputs,
+    artifactOutputs,
     artifactTags,
     imageName,
     type MachineImageArtifactArgs,
@@ -43,15 +46,15 @@ export interface GcpMachineImageArgs extends MachineImageArtifactArgs {
 }
 
 /** The bake's raw disk as a Compute Engine image; see the module comment. */
-export class GcpMachineImage extends pulumi.ComponentResource {
+export class GcpMachineImage extends pulumi.ComponentResource implements ArtifactOutputs {
     /** The image's self link: what an instance group's slot pins. */
     public readonly imageRef: pulumi.Output<string>;
     /** The release version. */
-    public readonly version: pulumi.Output<string>;
+    public readonly version!: pulumi.Output<string>;
     /** The git commit. */
-    public readonly gitSha: pulumi.Output<string>;
+    public readonly gitSha!: pulumi.Output<string>;
     /** The raw disk's sha256. */
-    public readonly sha256: pulumi.Output<string>;
+    public readonly sha256!: pulumi.Output<string>;
     /** The provenance labels of the image. */
     public readonly labels: pulumi.Output<Record<string, string>>;
     /** The image. */
@@ -61,9 +64,8 @@ export class GcpMachineImage extends pulumi.ComponentResource {
         super(componentType(COMPONENT), name, {}, opts);
         const v = new Validator(COMPONENT, name);
         const identity = artifactIdentity(v, args);
-        if (args.sourceUrl === undefined) {
-            v.fail("sourceUrl", "is required (where `gsutil cp` put the tar.gz)");
-        }
+        Object.assign(this, artifactOutputs(identity));
+        v.required(args, ["sourceUrl"], "(where `gsutil cp` put the tar.gz)");
         const features = guestOsFeatures(args.bootModes, args.guestOsFeatures ?? []);
         this.labels = artifactTags(Cloud.Gcp, identity, args.labels);
         this.image = new gcp.compute.Image(
@@ -72,9 +74,7 @@ export class GcpMachineImage extends pulumi.ComponentResource {
                 name: identity.apply((id) => imageName(id, 63)),
                 family: args.family ?? args.name,
                 project: args.project,
-                description: identity.apply(
-                    (id) => `${id.name} ${id.version}, git ${id.gitSha}, raw disk ${id.sha256} (immutable-infra)`,
-                ),
+                description: identity.apply((id) => `${artifactDescription(id)} (immutable-infra)`),
                 rawDisk: {
                     source: isKnown(args.sourceUrl)
                         ? gcsHttpsUrl(v, args.sourceUrl as string)
@@ -87,9 +87,6 @@ export class GcpMachineImage extends pulumi.ComponentResource {
             { parent: this },
         );
         this.imageRef = this.image.selfLink;
-        this.version = identity.version;
-        this.gitSha = identity.gitSha;
-        this.sha256 = identity.sha256;
         this.registerOutputs({
             imageRef: this.imageRef,
             version: this.version,

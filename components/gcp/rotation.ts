@@ -14,6 +14,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { chaosCron, rotationCron } from "../core/instanceGroupArgs";
+import { accountId } from "./limits";
 
 /** The daily rolling replacement of every instance of the listed MIGs (Workflows syntax). */
 export function rotationWorkflowSource(): string {
@@ -121,11 +122,40 @@ export interface ScheduledWorkflowsContext {
 
 /** The rotation (and chaos) workflows and their Cloud Scheduler jobs; returns the rotation job. */
 export function scheduledWorkflows(c: ScheduledWorkflowsContext): gcp.cloudscheduler.Job {
+    const runner = workflowRunner(c);
+    const rotation = scheduledWorkflow(c, runner, {
+        suffix: "rotate",
+        source: rotationWorkflowSource(),
+        cron: pulumi.output(c.rotationHourUtc).apply(rotationCron),
+        what: "daily rolling replacement of every instance (phoenix)",
+    });
+    if (c.chaosHourUtc !== undefined) {
+        scheduledWorkflow(c, runner, {
+            suffix: "chaos",
+            source: chaosWorkflowSource(),
+            cron: pulumi.output(c.chaosHourUtc).apply(chaosCron),
+            what: "weekday chaos: one instance deleted, the MIG recreates it",
+        });
+    }
+    return rotation;
+}
+
+/** The service account the workflows run as and its grants, which the jobs wait for. */
+interface WorkflowRunner {
+    account: gcp.serviceaccount.Account;
+    grants: pulumi.Resource[];
+}
+
+/**
+ * The workflows' service account with a custom role of exactly the permissions they use, the right to run
+ * workflows, and the right to act as the instances' service account.
+ */
+function workflowRunner(c: ScheduledWorkflowsContext): WorkflowRunner {
     const opts = { parent: c.parent };
     const account = new gcp.serviceaccount.Account(
         `${c.name}-rotate`,
         {
-            accountId: `${c.name.slice(0, 23).replace(/-$/, "")}-rotate`.padEnd(6, "x"),
+            accountId: accountId(c.name, 23, "rotate"),
             displayName: `Phoenix rotation of ${c.name}`,
             project: c.project,
         },
@@ -155,63 +185,56 @@ export function scheduledWorkflows(c: ScheduledWorkflowsContext): gcp.cloudsched
             opts,
         ),
     ];
-    const schedule = (suffix: string, source: string, cron: pulumi.Input<string>, what: string) => {
-        const workflow = new gcp.workflows.Workflow(
-            `${c.name}-${suffix}`,
-            {
-                name: `${c.name}-${suffix}`,
-                region: c.region,
-                project: c.project,
-                description: `${c.name}: ${what}`,
-                serviceAccount: account.email,
-                sourceContents: source,
-                labels: c.labels,
-            },
-            opts,
-        );
-        return new gcp.cloudscheduler.Job(
-            `${c.name}-${suffix}`,
-            {
-                name: `${c.name}-${suffix}`,
-                region: c.region,
-                project: c.project,
-                description: `${c.name}: ${what}`,
-                schedule: cron,
-                timeZone: "Etc/UTC",
-                attemptDeadline: "1800s",
-                httpTarget: {
-                    uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/projects/${c.project}/locations/${c.region}/workflows/${workflow.name}/executions`,
-                    httpMethod: "POST",
-                    headers: { "Content-Type": "application/json" },
-                    body: pulumi
-                        .all([c.project, c.region, pulumi.all(c.migs)])
-                        .apply(([project, region, migs]) =>
-                            Buffer.from(
-                                JSON.stringify({ argument: JSON.stringify({ project, region, migs }) }),
-                            ).toString("base64"),
+    return { account, grants };
+}
+
+/** One scheduled workflow: what it runs, when, and what it is for. */
+interface ScheduledWorkflow {
+    suffix: string;
+    /** The workflow's source (Workflows syntax). */
+    source: string;
+    cron: pulumi.Input<string>;
+    what: string;
+}
+
+/** A workflow and the Cloud Scheduler job that starts an execution of it (with the MIGs as its argument). */
+function scheduledWorkflow(
+    c: ScheduledWorkflowsContext,
+    runner: WorkflowRunner,
+    w: ScheduledWorkflow,
+): gcp.cloudscheduler.Job {
+    const name = `${c.name}-${w.suffix}`;
+    const place = { region: c.region, project: c.project, description: `${c.name}: ${w.what}` };
+    const workflow = new gcp.workflows.Workflow(
+        name,
+        { name, ...place, serviceAccount: runner.account.email, sourceContents: w.source, labels: c.labels },
+        { parent: c.parent },
+    );
+    return new gcp.cloudscheduler.Job(
+        name,
+        {
+            name,
+            ...place,
+            schedule: w.cron,
+            timeZone: "Etc/UTC",
+            attemptDeadline: "1800s",
+            httpTarget: {
+                uri: pulumi.interpolate`https://workflowexecutions.googleapis.com/v1/projects/${c.project}/locations/${c.region}/workflows/${workflow.name}/executions`,
+                httpMethod: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: pulumi
+                    .all([c.project, c.region, pulumi.all(c.migs)])
+                    .apply(([project, region, migs]) =>
+                        Buffer.from(JSON.stringify({ argument: JSON.stringify({ project, region, migs }) })).toString(
+                            "base64",
                         ),
-                    oauthToken: {
-                        serviceAccountEmail: account.email,
-                        scope: "https://www.googleapis.com/auth/cloud-platform",
-                    },
+                    ),
+                oauthToken: {
+                    serviceAccountEmail: runner.account.email,
+                    scope: "https://www.googleapis.com/auth/cloud-platform",
                 },
             },
-            { parent: c.parent, dependsOn: [...grants, ...c.dependsOn] },
-        );
-    };
-    const rotation = schedule(
-        "rotate",
-        rotationWorkflowSource(),
-        pulumi.output(c.rotationHourUtc).apply(rotationCron),
-        "daily rolling replacement of every instance (phoenix)",
+        },
+        { parent: c.parent, dependsOn: [...runner.grants, ...c.dependsOn] },
     );
-    if (c.chaosHourUtc !== undefined) {
-        schedule(
-            "chaos",
-            chaosWorkflowSource(),
-            pulumi.output(c.chaosHourUtc).apply(chaosCron),
-            "weekday chaos: one instance deleted, the MIG recreates it",
-        );
-    }
-    return rotation;
 }

@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import type { Policy } from "@pulumi/policy";
 
-/** An analyzer RPC handler (`makeAnalyzeRpcFun`, `makeAnalyzeStackRpcFun`). */
+/** An analyzer RPC handler (`makeAnalyzeRpcFun`, `makeAnalyzeStackRpcFun`, `makeRemediateRpcFun`). */
 export type RpcFun = (call: { request: unknown }, callback: (err: unknown, resp: any) => void) => Promise<void>;
 
 /** The version the pack reports to the analyzer (policy/package.json). */
@@ -17,6 +17,7 @@ export interface AnalyzerModules {
     server: {
         makeAnalyzeRpcFun(pack: string, version: string, level: string, policies: Policy[]): RpcFun;
         makeAnalyzeStackRpcFun(pack: string, version: string, level: string, policies: Policy[]): RpcFun;
+        makeRemediateRpcFun(pack: string, version: string, level: string, policies: Policy[]): RpcFun;
     };
     analyzerPb: any;
     structPb: any;

@@ -18,8 +18,6 @@ export enum StructMode {
     Encoded = "encoded",
     /** A Struct whose `toJavaScript()` returns the value itself. */
     PassThrough = "pass-through",
-    /** @deprecated the old name of PassThrough. */
-    Direct = "pass-through",
 }
 
 let structMode: StructMode = StructMode.PassThrough;

@@ -83,10 +83,10 @@ export function plainJsonPolicies(set: PolicySet, type: string): PlainJsonPolicy
 }
 
 /**
- * The args of a resource policy on the plain-JSON path: the resource's own fields, and the analyzer's
- * other fields (the same for every resource here) from the prototype.
+ * The args of a resource policy (or remediation) on the plain-JSON path: the resource's own fields, and the
+ * analyzer's other fields (the same for every resource here) from the prototype.
  */
-class PlainJsonArgs {
+export class PlainJsonArgs {
     constructor(
         readonly type: string,
         readonly props: Record<string, unknown>,

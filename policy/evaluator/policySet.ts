@@ -2,7 +2,7 @@
  * A set of policies ready for evaluation: the enabled policies by the types they judge, the analyzer handlers
  * per type (built on first use), and the pack's own set per pack config (cached).
  */
-import type { Policy } from "@pulumi/policy";
+import type { Policy, ResourceValidationPolicy } from "@pulumi/policy";
 import { PACK_NAME, RULES } from "../catalog";
 import { toPolicy } from "../policies";
 import { analyzer, PACK_VERSION, type RpcFun } from "./analyzerModules";
@@ -33,6 +33,12 @@ export interface PolicySet {
     plainJson: boolean;
     /** Per resource type: the enabled resource policies that judge it, ready for the plain-JSON path (built on first use). */
     plainJsonByType: Map<string, PlainJsonPolicy[]>;
+    /** The resource policies at the "remediate" level that have a remediation (policy/evaluator/remediatePath.ts). */
+    remediating: ResourceValidationPolicy[];
+    /** Per resource type: the remediating policies that apply to it (built on first use). */
+    remediatingByType: Map<string, ResourceValidationPolicy[]>;
+    /** Per resource type: the engine's Remediate handler over them (built on first use). */
+    remediateHandlers: Map<string, RpcFun>;
 }
 
 /** A resource policy as the plain-JSON path calls it: its level resolved once. */
@@ -89,6 +95,12 @@ export function policySet(
         stackPropsTypes,
         plainJson,
         plainJsonByType: new Map(),
+        remediating: enabled.filter(
+            (p): p is ResourceValidationPolicy =>
+                p.enforcementLevel === "remediate" && "remediateResource" in p && p.remediateResource !== undefined,
+        ),
+        remediatingByType: new Map(),
+        remediateHandlers: new Map(),
         descriptions: new Map(policies.map((p) => [p.name, p.description])),
     };
 }

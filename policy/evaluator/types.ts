@@ -1,4 +1,5 @@
 /** The evaluator's public shapes: what it takes (resources, a pack config, options) and what it returns. */
+import type { Level } from "../rule";
 
 /** A resource as the evaluator takes it (wire format: the engine's property maps, secrets and unknowns as signatures). */
 export interface EvaluatedResource {
@@ -30,8 +31,6 @@ export interface Violation {
     message: string;
 }
 
-export type Level = "advisory" | "mandatory" | "disabled";
-
 /** The `--policy-pack-config` JSON: per policy name (or "all") a level or an object with a level and properties. */
 export interface PackConfig {
     [policyName: string]: Level | { enforcementLevel?: Level; [key: string]: unknown };
@@ -44,11 +43,22 @@ export interface EvaluateOptions {
     preview?: boolean;
 }
 
+/**
+ * A resource a rule at the "remediate" level fixed before it was judged, as the engine reports it (a remediation,
+ * not a violation): the deploy would apply the rule's remediation (policy/remediations/) to its inputs.
+ */
+export interface Remediated {
+    policy: string;
+    urn: string;
+}
+
 /** The verdict on a set of resources. */
 export interface Verdict {
     /** Resources the resource policies judged (providers and the stack are not judged). */
     judged: number;
     violations: Violation[];
+    /** What rules at the "remediate" level fixed before judging (a remediation that declines leaves a violation). */
+    remediated: Remediated[];
     /** Resources (or the stack) the pack could not judge, with the reason. */
     notJudged: Array<{ urn: string; reason: string }>;
 }

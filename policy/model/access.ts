@@ -7,13 +7,7 @@
  * VMs, scale sets and scale-set VMs, and ECS Exec. A field is undefined when the resource type has no such
  * setting; a field the pack cannot read is in `unreadable`, its `aspect` naming the setting.
  */
-import {
-    AWS_INSTANCE_TYPES,
-    AZURE_VM_TYPES,
-    GCP_INSTANCE_TYPES,
-    GCP_TEMPLATE_TYPES,
-    RESOURCE_TYPE as RT,
-} from "./types";
+import { AWS_INSTANCE_TYPES, AZURE_VM_TYPES, GCP_METADATA_TYPES, RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { bool, isOneOf, list, memoByProps, metadataBool, record, str } from "./values";
 
@@ -68,24 +62,23 @@ export interface InstanceAccess {
     unreadable: Unreadable[];
 }
 
+/** AWS resources that install an SSH key pair (instances, spot requests and fleets, templates, Lightsail), and key pairs. */
+export const AWS_KEY_PAIR_TYPES: readonly string[] = [
+    ...AWS_INSTANCE_TYPES,
+    RESOURCE_TYPE.awsLaunchTemplate,
+    RESOURCE_TYPE.awsLaunchConfiguration,
+    RESOURCE_TYPE.awsSpotFleetRequest,
+    RESOURCE_TYPE.awsKeyPair,
+    RESOURCE_TYPE.awsLightsailInstance,
+    RESOURCE_TYPE.awsLightsailKeyPair,
+];
+
 /** The resource types this normalizer reads. */
 export const ACCESS_TYPES: readonly string[] = [
-    ...AWS_INSTANCE_TYPES,
-    RT.awsLaunchTemplate,
-    RT.awsLaunchConfiguration,
-    RT.awsSpotFleetRequest,
-    RT.awsKeyPair,
-    RT.awsLightsailInstance,
-    RT.awsLightsailKeyPair,
-    ...GCP_INSTANCE_TYPES,
-    ...GCP_TEMPLATE_TYPES,
-    RT.gcpPerInstanceConfig,
-    RT.gcpRegionPerInstanceConfig,
-    RT.gcpInstanceSettings,
-    RT.gcpProjectMetadata,
-    RT.gcpProjectMetadataItem,
+    ...AWS_KEY_PAIR_TYPES,
+    ...GCP_METADATA_TYPES,
     ...AZURE_VM_TYPES,
-    RT.awsEcsService,
+    RESOURCE_TYPE.awsEcsService,
 ];
 
 /** GCP metadata as text; a judged key with a value that is not text is unreadable. */
@@ -123,17 +116,15 @@ function imds(options: unknown, field: string, unreadable: Unreadable[]): { requ
         unreadable.push({ field, raw: options, why: "not a metadataOptions object", aspect: "imds" });
         return { required: false };
     }
+    const cannotRead = (key: string, why: string) => {
+        unreadable.push({ field: `${field}.${key}`, raw: o[key], why, aspect: "imds" });
+        return { required: false };
+    };
     if (isOneOf(o.httpEndpoint, "disabled")) {
         return { required: true };
     }
     if (o.httpEndpoint !== undefined && o.httpEndpoint !== null && !isOneOf(o.httpEndpoint, "enabled")) {
-        unreadable.push({
-            field: `${field}.httpEndpoint`,
-            raw: o.httpEndpoint,
-            why: 'not "enabled" or "disabled"',
-            aspect: "imds",
-        });
-        return { required: false };
+        return cannotRead("httpEndpoint", 'not "enabled" or "disabled"');
     }
     if (isOneOf(o.httpTokens, "required")) {
         return { required: true };
@@ -141,13 +132,7 @@ function imds(options: unknown, field: string, unreadable: Unreadable[]): { requ
     if (o.httpTokens === undefined || o.httpTokens === null || isOneOf(o.httpTokens, "optional")) {
         return { required: false, why: `${field}.httpTokens is not "required": IMDSv1 is reachable` };
     }
-    unreadable.push({
-        field: `${field}.httpTokens`,
-        raw: o.httpTokens,
-        why: 'not "required" or "optional"',
-        aspect: "imds",
-    });
-    return { required: false };
+    return cannotRead("httpTokens", 'not "required" or "optional"');
 }
 
 function keyName(value: unknown, field: string, unreadable: Unreadable[]): string | undefined {
@@ -283,68 +268,60 @@ function spotFleetAccess(props: Record<string, any>, unreadable: Unreadable[]): 
 }
 
 function gcpAccess(type: string, props: Record<string, any>, unreadable: Unreadable[]): InstanceAccess {
-    const fromSource = type === RT.gcpInstanceFromTemplate || type === RT.gcpInstanceFromMachineImage;
+    const fromSource =
+        type === RESOURCE_TYPE.gcpInstanceFromTemplate || type === RESOURCE_TYPE.gcpInstanceFromMachineImage;
     if (fromSource && (props.metadata === undefined || props.metadata === null)) {
         return { metadata: {}, inheritsMetadata: true, projectWide: false, unreadable };
     }
-    return {
-        metadata: metadataOf(props.metadata, "metadata", unreadable),
-        metadataPath: "metadata",
-        projectWide: false,
-        acceptsProjectKeys: true,
-        unreadable,
-    };
+    return metadataAt(props.metadata, "metadata", unreadable, { projectWide: false, acceptsProjectKeys: true });
+}
+
+/** The access shape of GCP metadata at `path` of the inputs; `reach` says how far it applies. */
+function metadataAt(
+    value: unknown,
+    path: string,
+    unreadable: Unreadable[],
+    reach: Pick<InstanceAccess, "projectWide" | "zoneWide" | "acceptsProjectKeys">,
+): InstanceAccess {
+    return { metadata: metadataOf(value, path, unreadable), metadataPath: path, ...reach, unreadable };
 }
 
 function instanceAccessOf(type: string, props: Record<string, any>): InstanceAccess {
     const unreadable: Unreadable[] = [];
     switch (type) {
-        case RT.awsInstance:
-        case RT.awsSpotInstanceRequest:
-        case RT.awsLaunchTemplate:
-        case RT.awsLaunchConfiguration:
+        case RESOURCE_TYPE.awsInstance:
+        case RESOURCE_TYPE.awsSpotInstanceRequest:
+        case RESOURCE_TYPE.awsLaunchTemplate:
+        case RESOURCE_TYPE.awsLaunchConfiguration:
             return awsInstanceAccess(type, props, unreadable);
-        case RT.awsSpotFleetRequest:
+        case RESOURCE_TYPE.awsSpotFleetRequest:
             return spotFleetAccess(props, unreadable);
-        case RT.awsKeyPair:
+        case RESOURCE_TYPE.awsKeyPair:
             return { keyPair: str(props.keyName) ?? str(props.keyNamePrefix) ?? "(key pair)", unreadable };
-        case RT.awsLightsailKeyPair:
+        case RESOURCE_TYPE.awsLightsailKeyPair:
             return { keyPair: str(props.name) ?? str(props.namePrefix) ?? "(key pair)", unreadable };
-        case RT.awsLightsailInstance:
+        case RESOURCE_TYPE.awsLightsailInstance:
             return {
                 keyPair: keyName(props.keyPairName, "keyPairName", unreadable) ?? "(the region's default key pair)",
                 keyPairField: "keyPairName",
                 unreadable,
             };
-        case RT.gcpInstance:
-        case RT.gcpInstanceFromTemplate:
-        case RT.gcpInstanceFromMachineImage:
-        case RT.gcpInstanceTemplate:
-        case RT.gcpRegionInstanceTemplate:
+        case RESOURCE_TYPE.gcpInstance:
+        case RESOURCE_TYPE.gcpInstanceFromTemplate:
+        case RESOURCE_TYPE.gcpInstanceFromMachineImage:
+        case RESOURCE_TYPE.gcpInstanceTemplate:
+        case RESOURCE_TYPE.gcpRegionInstanceTemplate:
             return gcpAccess(type, props, unreadable);
-        case RT.gcpPerInstanceConfig:
-        case RT.gcpRegionPerInstanceConfig:
-            return {
-                metadata: metadataOf(record(props.preservedState)?.metadata, "preservedState.metadata", unreadable),
-                metadataPath: "preservedState.metadata",
+        case RESOURCE_TYPE.gcpPerInstanceConfig:
+        case RESOURCE_TYPE.gcpRegionPerInstanceConfig:
+            return metadataAt(record(props.preservedState)?.metadata, "preservedState.metadata", unreadable, {
                 projectWide: false,
-                unreadable,
-            };
-        case RT.gcpInstanceSettings:
-            return {
-                metadata: metadataOf(record(props.metadata)?.items, "metadata.items", unreadable),
-                metadataPath: "metadata.items",
-                zoneWide: true,
-                unreadable,
-            };
-        case RT.gcpProjectMetadata:
-            return {
-                metadata: metadataOf(props.metadata, "metadata", unreadable),
-                metadataPath: "metadata",
-                projectWide: true,
-                unreadable,
-            };
-        case RT.gcpProjectMetadataItem: {
+            });
+        case RESOURCE_TYPE.gcpInstanceSettings:
+            return metadataAt(record(props.metadata)?.items, "metadata.items", unreadable, { zoneWide: true });
+        case RESOURCE_TYPE.gcpProjectMetadata:
+            return metadataAt(props.metadata, "metadata", unreadable, { projectWide: true });
+        case RESOURCE_TYPE.gcpProjectMetadataItem: {
             const key = str(props.key);
             if (key === undefined) {
                 unreadable.push({ field: "key", raw: props.key, why: "not a metadata key", aspect: "metadata" });
@@ -360,12 +337,12 @@ function instanceAccessOf(type: string, props: Record<string, any>): InstanceAcc
                 unreadable,
             };
         }
-        case RT.azureVm:
-        case RT.azureVmssVm:
+        case RESOURCE_TYPE.azureVm:
+        case RESOURCE_TYPE.azureVmssVm:
             return azureAccess(props, "");
-        case RT.azureVmss:
+        case RESOURCE_TYPE.azureVmss:
             return azureAccess(record(props.virtualMachineProfile), "virtualMachineProfile.");
-        case RT.awsEcsService: {
+        case RESOURCE_TYPE.awsEcsService: {
             const v = props.enableExecuteCommand;
             const b = bool(v);
             if (v !== undefined && v !== null && b === undefined) {
@@ -376,6 +353,15 @@ function instanceAccessOf(type: string, props: Record<string, any>): InstanceAcc
         default:
             return { unreadable };
     }
+}
+
+/** How far GCP metadata reaches beyond one instance, for messages ("every instance of the project"), or undefined. */
+export function metadataReach(access: InstanceAccess): string | undefined {
+    return access.projectWide
+        ? "every instance of the project"
+        : access.zoneWide
+          ? "every instance of the zone"
+          : undefined;
 }
 
 /** The GCP metadata keys that carry SSH keys, among `metadata`. */

@@ -17,8 +17,9 @@ import {
     AWS_INSTANCE_TYPES,
     AZURE_VM_TYPES,
     GCP_INSTANCE_TYPES,
+    GCP_METADATA_ONLY_TYPES,
     GCP_TEMPLATE_TYPES,
-    RESOURCE_TYPE as RT,
+    RESOURCE_TYPE,
     VM_TYPES,
 } from "./types";
 import type { Unreadable } from "./unreadable";
@@ -42,20 +43,16 @@ export interface BootScript {
 
 /** The Azure extensions that run scripts: Custom Script for Linux and for Windows. */
 export const AZURE_EXTENSION_TYPES: readonly string[] = [
-    RT.azureVmExtension,
-    RT.azureVmssExtension,
-    RT.azureVmssVmExtension,
+    RESOURCE_TYPE.azureVmExtension,
+    RESOURCE_TYPE.azureVmssExtension,
+    RESOURCE_TYPE.azureVmssVmExtension,
 ];
 
 /** The resource types this normalizer reads. */
 export const BOOT_TYPES: readonly string[] = [
     ...VM_TYPES,
-    RT.awsLightsailInstance,
-    RT.gcpPerInstanceConfig,
-    RT.gcpRegionPerInstanceConfig,
-    RT.gcpInstanceSettings,
-    RT.gcpProjectMetadata,
-    RT.gcpProjectMetadataItem,
+    RESOURCE_TYPE.awsLightsailInstance,
+    ...GCP_METADATA_ONLY_TYPES,
     ...AZURE_EXTENSION_TYPES,
 ];
 
@@ -82,13 +79,7 @@ class Collector {
         }
         const text = str(value);
         if (text === undefined) {
-            this.out.push({
-                path,
-                text: "",
-                documents: [],
-                remote: [],
-                unreadable: [{ field: path, raw: value, why: "not text" }],
-            });
+            this.unreadable(path, value, "not text");
             return;
         }
         const decoded = decodeUserData(text, base64, path, hint);
@@ -109,13 +100,7 @@ class Collector {
         const url = str(value);
         if (url === undefined || url.trim() === "") {
             if (value !== undefined && value !== null) {
-                this.out.push({
-                    path,
-                    text: "",
-                    documents: [],
-                    remote: [],
-                    unreadable: [{ field: path, raw: value, why: "not text" }],
-                });
+                this.unreadable(path, value, "not text");
             }
             return;
         }
@@ -188,14 +173,14 @@ export const bootScripts = memoByProps(bootScriptsOf);
 
 function bootScriptsOf(type: string, props: Record<string, any>): BootScript[] {
     const c = new Collector();
-    if (AWS_INSTANCE_TYPES.includes(type) || type === RT.awsLaunchConfiguration) {
+    if (AWS_INSTANCE_TYPES.includes(type) || type === RESOURCE_TYPE.awsLaunchConfiguration) {
         c.add("userData", props.userData, false);
         c.add("userDataBase64", props.userDataBase64, true);
     } else if (GCP_INSTANCE_TYPES.includes(type) || GCP_TEMPLATE_TYPES.includes(type)) {
         c.add("metadataStartupScript", props.metadataStartupScript, false);
         c.metadata("metadata", props.metadata);
     } else if (AZURE_VM_TYPES.includes(type)) {
-        const vmss = type === RT.azureVmss;
+        const vmss = type === RESOURCE_TYPE.azureVmss;
         const profile = vmss ? record(props.virtualMachineProfile) : props;
         const prefix = vmss ? "virtualMachineProfile." : "";
         const os = azureOs(record(profile?.osProfile), profile?.storageProfile);
@@ -207,28 +192,28 @@ function bootScriptsOf(type: string, props: Record<string, any>): BootScript[] {
         );
     } else {
         switch (type) {
-            case RT.awsLaunchTemplate:
+            case RESOURCE_TYPE.awsLaunchTemplate:
                 c.add("userData", props.userData, true);
                 break;
-            case RT.awsSpotFleetRequest:
+            case RESOURCE_TYPE.awsSpotFleetRequest:
                 list(props.launchSpecifications).forEach((s, i) =>
                     c.add(`launchSpecifications[${i}].userData`, record(s)?.userData, false),
                 );
                 break;
-            case RT.awsLightsailInstance:
+            case RESOURCE_TYPE.awsLightsailInstance:
                 c.add("userData", props.userData, false);
                 break;
-            case RT.gcpPerInstanceConfig:
-            case RT.gcpRegionPerInstanceConfig:
+            case RESOURCE_TYPE.gcpPerInstanceConfig:
+            case RESOURCE_TYPE.gcpRegionPerInstanceConfig:
                 c.metadata("preservedState.metadata", record(props.preservedState)?.metadata);
                 break;
-            case RT.gcpInstanceSettings:
+            case RESOURCE_TYPE.gcpInstanceSettings:
                 c.metadata("metadata.items", record(props.metadata)?.items);
                 break;
-            case RT.gcpProjectMetadata:
+            case RESOURCE_TYPE.gcpProjectMetadata:
                 c.metadata("metadata", props.metadata);
                 break;
-            case RT.gcpProjectMetadataItem: {
+            case RESOURCE_TYPE.gcpProjectMetadataItem: {
                 const key = str(props.key);
                 if (key === undefined && props.key !== undefined && props.key !== null) {
                     c.unreadable("key", props.key, "not a metadata key");

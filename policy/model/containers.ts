@@ -5,7 +5,7 @@
  * Apps and Container Apps jobs, and Azure Container Instances groups. The shape carries what the image,
  * runtime and secret rules judge; a field the pack cannot read is in `unreadable`.
  */
-import { RESOURCE_TYPE as RT } from "./types";
+import { RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { bool, list, memoByProps, record, str } from "./values";
 
@@ -37,33 +37,33 @@ export interface Container {
 
 /** The resource types this normalizer reads. */
 export const CONTAINER_TYPES: readonly string[] = [
-    RT.awsEcsTaskDefinition,
-    RT.awsEcsDaemonTaskDefinition,
-    RT.awsBatchJobDefinition,
-    RT.gcpCloudRunV2Service,
-    RT.gcpCloudRunV2Job,
-    RT.gcpCloudRunV2WorkerPool,
-    RT.gcpCloudRunService,
-    RT.azureContainerApp,
-    RT.azureContainerAppJob,
-    RT.azureContainerGroup,
+    RESOURCE_TYPE.awsEcsTaskDefinition,
+    RESOURCE_TYPE.awsEcsDaemonTaskDefinition,
+    RESOURCE_TYPE.awsBatchJobDefinition,
+    RESOURCE_TYPE.gcpCloudRunV2Service,
+    RESOURCE_TYPE.gcpCloudRunV2Job,
+    RESOURCE_TYPE.gcpCloudRunV2WorkerPool,
+    RESOURCE_TYPE.gcpCloudRunService,
+    RESOURCE_TYPE.azureContainerApp,
+    RESOURCE_TYPE.azureContainerAppJob,
+    RESOURCE_TYPE.azureContainerGroup,
 ];
 
 /** The types whose runtime settings (root filesystem, privileged, user) the spec chooses. */
 export const RUNTIME_TYPES: readonly string[] = [
-    RT.awsEcsTaskDefinition,
-    RT.awsEcsDaemonTaskDefinition,
-    RT.awsBatchJobDefinition,
+    RESOURCE_TYPE.awsEcsTaskDefinition,
+    RESOURCE_TYPE.awsEcsDaemonTaskDefinition,
+    RESOURCE_TYPE.awsBatchJobDefinition,
 ];
 
 /** The long-running services of the blue-green components (the digest drift rule compares these). */
 export const SERVICE_CONTAINER_TYPES: readonly string[] = [
-    RT.awsEcsTaskDefinition,
-    RT.gcpCloudRunV2Service,
-    RT.gcpCloudRunV2Job,
-    RT.gcpCloudRunService,
-    RT.azureContainerApp,
-    RT.azureContainerAppJob,
+    RESOURCE_TYPE.awsEcsTaskDefinition,
+    RESOURCE_TYPE.gcpCloudRunV2Service,
+    RESOURCE_TYPE.gcpCloudRunV2Job,
+    RESOURCE_TYPE.gcpCloudRunService,
+    RESOURCE_TYPE.azureContainerApp,
+    RESOURCE_TYPE.azureContainerAppJob,
 ];
 
 /** Thrown for props the pack cannot read at all (ECS containerDefinitions that are not JSON). */
@@ -239,44 +239,44 @@ export const containers = memoByProps(containersOf);
 
 function containersOf(type: string, props: Record<string, any>): Container[] {
     switch (type) {
-        case RT.awsEcsTaskDefinition:
+        case RESOURCE_TYPE.awsEcsTaskDefinition:
             return ecsShaped(
                 "containerDefinitions",
                 ecsContainerDefinitions(props.containerDefinitions),
                 "environment",
             );
-        case RT.awsEcsDaemonTaskDefinition:
+        case RESOURCE_TYPE.awsEcsDaemonTaskDefinition:
             return ecsShaped(
                 "containerDefinitions",
                 parseDefinitions(props.containerDefinitions, "containerDefinitions"),
                 "environments",
             );
-        case RT.awsBatchJobDefinition:
+        case RESOURCE_TYPE.awsBatchJobDefinition:
             return batchContainers(props);
-        case RT.gcpCloudRunV2Service:
-        case RT.gcpCloudRunV2WorkerPool:
+        case RESOURCE_TYPE.gcpCloudRunV2Service:
+        case RESOURCE_TYPE.gcpCloudRunV2WorkerPool:
             return genericContainers("template.containers", record(props.template)?.containers, "envs");
-        case RT.gcpCloudRunV2Job:
+        case RESOURCE_TYPE.gcpCloudRunV2Job:
             return genericContainers(
                 "template.template.containers",
                 record(record(props.template)?.template)?.containers,
                 "envs",
             );
-        case RT.gcpCloudRunService:
+        case RESOURCE_TYPE.gcpCloudRunService:
             return genericContainers(
                 "template.spec.containers",
                 record(record(props.template)?.spec)?.containers,
                 "envs",
             );
-        case RT.azureContainerApp:
-        case RT.azureContainerAppJob: {
+        case RESOURCE_TYPE.azureContainerApp:
+        case RESOURCE_TYPE.azureContainerAppJob: {
             const template = record(props.template);
             return [
                 ...genericContainers("template.initContainers", template?.initContainers, "env"),
                 ...genericContainers("template.containers", template?.containers, "env"),
             ];
         }
-        case RT.azureContainerGroup:
+        case RESOURCE_TYPE.azureContainerGroup:
             return [
                 ...genericContainers("initContainers", props.initContainers, "environmentVariables"),
                 ...genericContainers("containers", props.containers, "environmentVariables"),

@@ -9,7 +9,7 @@
  */
 import { classifySource, SourceDialect, SourceKind, type ClassifiedSource } from "./internet";
 import { ALL_PORTS, protocolClass, ProtocolClass, readPorts, WHY_PROTOCOL, type PortRange } from "./ports";
-import { RESOURCE_TYPE as RT } from "./types";
+import { RESOURCE_TYPE } from "./types";
 import { fieldPath, type Unreadable } from "./unreadable";
 import { isOneOf, list, memoByProps, num, record, str, truthy } from "./values";
 
@@ -35,32 +35,32 @@ export interface IngressRule {
 
 /** The resource types this normalizer reads. */
 export const INGRESS_TYPES: readonly string[] = [
-    RT.awsSecurityGroup,
-    RT.awsDefaultSecurityGroup,
-    RT.awsSecurityGroupRule,
-    RT.awsVpcIngressRule,
-    RT.awsLightsailPublicPorts,
-    RT.gcpFirewall,
-    RT.gcpFirewallPolicyRule,
-    RT.gcpNetworkFirewallPolicyRule,
-    RT.gcpRegionNetworkFirewallPolicyRule,
-    RT.gcpFirewallPolicyWithRules,
-    RT.gcpNetworkFirewallPolicyWithRules,
-    RT.gcpRegionNetworkFirewallPolicyWithRules,
-    RT.azureNsg,
-    RT.azureSecurityRule,
-    RT.azureAdminRule,
+    RESOURCE_TYPE.awsSecurityGroup,
+    RESOURCE_TYPE.awsDefaultSecurityGroup,
+    RESOURCE_TYPE.awsSecurityGroupRule,
+    RESOURCE_TYPE.awsVpcIngressRule,
+    RESOURCE_TYPE.awsLightsailPublicPorts,
+    RESOURCE_TYPE.gcpFirewall,
+    RESOURCE_TYPE.gcpFirewallPolicyRule,
+    RESOURCE_TYPE.gcpNetworkFirewallPolicyRule,
+    RESOURCE_TYPE.gcpRegionNetworkFirewallPolicyRule,
+    RESOURCE_TYPE.gcpFirewallPolicyWithRules,
+    RESOURCE_TYPE.gcpNetworkFirewallPolicyWithRules,
+    RESOURCE_TYPE.gcpRegionNetworkFirewallPolicyWithRules,
+    RESOURCE_TYPE.azureNsg,
+    RESOURCE_TYPE.azureSecurityRule,
+    RESOURCE_TYPE.azureAdminRule,
 ];
 
 const GCP_POLICY_RULES: readonly string[] = [
-    RT.gcpFirewallPolicyRule,
-    RT.gcpNetworkFirewallPolicyRule,
-    RT.gcpRegionNetworkFirewallPolicyRule,
+    RESOURCE_TYPE.gcpFirewallPolicyRule,
+    RESOURCE_TYPE.gcpNetworkFirewallPolicyRule,
+    RESOURCE_TYPE.gcpRegionNetworkFirewallPolicyRule,
 ];
 const GCP_POLICIES_WITH_RULES: readonly string[] = [
-    RT.gcpFirewallPolicyWithRules,
-    RT.gcpNetworkFirewallPolicyWithRules,
-    RT.gcpRegionNetworkFirewallPolicyWithRules,
+    RESOURCE_TYPE.gcpFirewallPolicyWithRules,
+    RESOURCE_TYPE.gcpNetworkFirewallPolicyWithRules,
+    RESOURCE_TYPE.gcpRegionNetworkFirewallPolicyWithRules,
 ];
 
 /** Reads sources from fields holding one source or a list; non-strings are unreadable. */
@@ -152,10 +152,32 @@ function opensBy(
     return true;
 }
 
-/** AWS: protocol -1/all opens every port whatever fromPort/toPort say; a missing fromPort is read as every port. */
-function awsRule(path: string, r: Record<string, any>, protocolKey: string, sources: Sources): IngressRule {
-    const unreadable: Unreadable[] = [];
-    const cls = readProtocol(r[protocolKey], fieldPath(path, protocolKey), unreadable);
+/** Where an AWS API writes a rule's protocol and its IPv4 and IPv6 sources. */
+interface AwsFields {
+    protocol: string;
+    ipv4: string;
+    ipv6: string;
+}
+
+/**
+ * AWS: protocol -1/all opens every port whatever fromPort/toPort say; a missing fromPort is read as every port.
+ * `unreadable` may already hold what the caller could not read (it stays first); `implied` is the source the
+ * API implies when the rule names none.
+ */
+function awsRule(
+    path: string,
+    r: Record<string, any>,
+    fields: AwsFields,
+    unreadable: Unreadable[] = [],
+    implied?: string,
+): IngressRule {
+    const sources = new Sources(SourceDialect.Aws, unreadable, path)
+        .read(r[fields.ipv4], fields.ipv4)
+        .read(r[fields.ipv6], fields.ipv6);
+    if (implied !== undefined) {
+        sources.implied(implied);
+    }
+    const cls = readProtocol(r[fields.protocol], fieldPath(path, fields.protocol), unreadable);
     let ports: PortRange[] = [ALL_PORTS];
     if (cls !== ProtocolClass.All && r.fromPort !== undefined && r.fromPort !== null) {
         const from = num(r.fromPort);
@@ -178,25 +200,23 @@ function awsRule(path: string, r: Record<string, any>, protocolKey: string, sour
     return { path, protocol: cls, ports, sources: sources.out, unreadable };
 }
 
-function awsSecurityGroup(props: Record<string, any>): IngressRule[] {
-    const items = list(props.ingress);
-    const out: IngressRule[] = [];
-    for (let i = 0; i < items.length; i++) {
-        const path = `ingress[${i}]`;
-        const r = record(items[i]);
-        if (!r) {
-            out.push(unreadableRule(path, items[i], "not an ingress rule object"));
-            continue;
-        }
-        const unreadable: Unreadable[] = [];
-        const sources = new Sources(SourceDialect.Aws, unreadable, path)
-            .read(r.cidrBlocks, "cidrBlocks")
-            .read(r.ipv6CidrBlocks, "ipv6CidrBlocks");
-        const rule = awsRule(path, r, "protocol", sources);
-        rule.unreadable.unshift(...unreadable);
-        out.push(rule);
-    }
-    return out;
+const SECURITY_GROUP_FIELDS: AwsFields = { protocol: "protocol", ipv4: "cidrBlocks", ipv6: "ipv6CidrBlocks" };
+
+/**
+ * The rules of a list field (`ingress`, `securityRules`, `rules`...): `judge` reads each object at its path
+ * (`ingress[0]`); an item that is not an object is a rule that cannot be read (`not <what>`).
+ */
+function rulesOf(
+    value: unknown,
+    field: string,
+    what: string,
+    judge: (path: string, r: Record<string, any>) => IngressRule[],
+): IngressRule[] {
+    return list(value).flatMap((item, i) => {
+        const path = `${field}[${i}]`;
+        const r = record(item);
+        return r ? judge(path, r) : [unreadableRule(path, item, `not ${what}`)];
+    });
 }
 
 /** A rule whose whole object cannot be read: judged as the worst (every port, unreadable source). */
@@ -365,27 +385,18 @@ function gcpPolicyRule(path: string, r: Record<string, any>): IngressRule[] {
 
 /** Lightsail: ports without cidrs are read as any address (fail closed); the lightsail-connect alias is brokered. */
 function lightsailPorts(props: Record<string, any>): IngressRule[] {
-    const items = list(props.portInfos);
-    const out: IngressRule[] = [];
-    for (let i = 0; i < items.length; i++) {
-        const path = `portInfos[${i}]`;
-        const r = record(items[i]);
-        if (!r) {
-            out.push(unreadableRule(path, items[i], "not a portInfo object"));
-            continue;
-        }
-        const unreadable: Unreadable[] = [];
-        const sources = new Sources(SourceDialect.Aws, unreadable, path)
-            .read(r.cidrs, "cidrs")
-            .read(r.ipv6Cidrs, "ipv6Cidrs");
-        if (list(r.cidrs).length === 0 && list(r.ipv6Cidrs).length === 0 && list(r.cidrListAliases).length === 0) {
-            sources.implied("0.0.0.0/0");
-        }
-        const rule = awsRule(path, r, "protocol", sources);
-        rule.unreadable.unshift(...unreadable);
-        out.push(rule);
-    }
-    return out;
+    return rulesOf(props.portInfos, "portInfos", "a portInfo object", (path, r) => {
+        const none = [r.cidrs, r.ipv6Cidrs, r.cidrListAliases].every((v) => list(v).length === 0);
+        return [
+            awsRule(
+                path,
+                r,
+                { protocol: "protocol", ipv4: "cidrs", ipv6: "ipv6Cidrs" },
+                [],
+                none ? "0.0.0.0/0" : undefined,
+            ),
+        ];
+    });
 }
 
 /** The inbound allow rules of a resource (empty for types that are not ingress resources). */
@@ -393,64 +404,39 @@ export const ingressRules = memoByProps(ingressRulesOf);
 
 function ingressRulesOf(type: string, props: Record<string, any>): IngressRule[] {
     switch (type) {
-        case RT.awsSecurityGroup:
-        case RT.awsDefaultSecurityGroup:
-            return awsSecurityGroup(props);
-        case RT.awsSecurityGroupRule: {
+        case RESOURCE_TYPE.awsSecurityGroup:
+        case RESOURCE_TYPE.awsDefaultSecurityGroup:
+            return rulesOf(props.ingress, "ingress", "an ingress rule object", (path, r) => [
+                awsRule(path, r, SECURITY_GROUP_FIELDS),
+            ]);
+        case RESOURCE_TYPE.awsSecurityGroupRule: {
             const unreadable: Unreadable[] = [];
-            if (!opensBy(props.type, "type", ["ingress"], ["egress"], unreadable)) {
-                return [];
-            }
-            const sources = new Sources(SourceDialect.Aws, unreadable, "")
-                .read(props.cidrBlocks, "cidrBlocks")
-                .read(props.ipv6CidrBlocks, "ipv6CidrBlocks");
-            const rule = awsRule("", props, "protocol", sources);
-            rule.unreadable.unshift(...unreadable);
-            return [rule];
+            const ingress = opensBy(props.type, "type", ["ingress"], ["egress"], unreadable);
+            return ingress ? [awsRule("", props, SECURITY_GROUP_FIELDS, unreadable)] : [];
         }
-        case RT.awsVpcIngressRule: {
-            const unreadable: Unreadable[] = [];
-            const sources = new Sources(SourceDialect.Aws, unreadable, "")
-                .read(props.cidrIpv4, "cidrIpv4")
-                .read(props.cidrIpv6, "cidrIpv6");
-            const rule = awsRule("", props, "ipProtocol", sources);
-            rule.unreadable.unshift(...unreadable);
-            return [rule];
-        }
-        case RT.awsLightsailPublicPorts:
+        case RESOURCE_TYPE.awsVpcIngressRule:
+            return [awsRule("", props, { protocol: "ipProtocol", ipv4: "cidrIpv4", ipv6: "cidrIpv6" })];
+        case RESOURCE_TYPE.awsLightsailPublicPorts:
             return lightsailPorts(props);
-        case RT.gcpFirewall:
+        case RESOURCE_TYPE.gcpFirewall:
             return gcpFirewall(props);
-        case RT.azureNsg: {
-            const items = list(props.securityRules);
-            const out: IngressRule[] = [];
-            for (let i = 0; i < items.length; i++) {
-                const r = record(items[i]);
-                const path = `securityRules[${i}]${r && str(r.name) ? ` (${str(r.name)})` : ""}`;
-                const rule = r ? azureRule(path, r) : unreadableRule(path, items[i], "not a security rule object");
-                if (rule) {
-                    out.push(rule);
-                }
-            }
-            return out;
-        }
-        case RT.azureSecurityRule: {
+        case RESOURCE_TYPE.azureNsg:
+            return rulesOf(props.securityRules, "securityRules", "a security rule object", (path, r) => {
+                const rule = azureRule(str(r.name) ? `${path} (${str(r.name)})` : path, r);
+                return rule ? [rule] : [];
+            });
+        case RESOURCE_TYPE.azureSecurityRule: {
             const rule = azureRule("", props);
             return rule ? [rule] : [];
         }
-        case RT.azureAdminRule:
+        case RESOURCE_TYPE.azureAdminRule:
             return azureAdminRule(props);
         default:
             if (GCP_POLICY_RULES.includes(type)) {
                 return gcpPolicyRule("", props);
             }
             if (GCP_POLICIES_WITH_RULES.includes(type)) {
-                return list(props.rules).flatMap((r, i) => {
-                    const rule = record(r);
-                    return rule
-                        ? gcpPolicyRule(`rules[${i}]`, rule)
-                        : [unreadableRule(`rules[${i}]`, r, "not a rule object")];
-                });
+                return rulesOf(props.rules, "rules", "a rule object", gcpPolicyRule);
             }
             return [];
     }

@@ -4,7 +4,7 @@
  * policy type) and Azure scale sets (upgrade policy mode); plus the state they keep on instances (data
  * disks on launch templates and scale sets, stateful MIG policies).
  */
-import { RESOURCE_TYPE as T } from "./types";
+import { RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { isOneOf, list, memoByProps, num, record, str } from "./values";
 
@@ -24,14 +24,18 @@ export interface Lifecycle {
 }
 
 /** The AWS fleets whose launch template versions must not float. */
-export const FLEET_TYPES: readonly string[] = [T.awsAutoscalingGroup, T.awsEc2Fleet, T.awsSpotFleetRequest];
+export const FLEET_TYPES: readonly string[] = [
+    RESOURCE_TYPE.awsAutoscalingGroup,
+    RESOURCE_TYPE.awsEc2Fleet,
+    RESOURCE_TYPE.awsSpotFleetRequest,
+];
 
 /** The resource types `lifecycle` reads (instance groups). */
 export const LIFECYCLE_TYPES: readonly string[] = [
-    T.awsAutoscalingGroup,
-    T.gcpInstanceGroupManager,
-    T.gcpRegionInstanceGroupManager,
-    T.azureVmss,
+    RESOURCE_TYPE.awsAutoscalingGroup,
+    RESOURCE_TYPE.gcpInstanceGroupManager,
+    RESOURCE_TYPE.gcpRegionInstanceGroupManager,
+    RESOURCE_TYPE.azureVmss,
 ];
 
 function floating(path: string, spec: unknown, out: string[], unreadable: Unreadable[] = []): void {
@@ -39,21 +43,13 @@ function floating(path: string, spec: unknown, out: string[], unreadable: Unread
     if (!s) {
         return;
     }
-    if (s.version !== undefined && s.version !== null && str(s.version) === undefined) {
-        unreadable.push({
-            field: `${path}.version`,
-            raw: s.version,
-            why: "not a version number or $Latest/$Default",
-            aspect: "version",
-        });
-        return;
-    }
     const v = str(s.version);
-    if (v !== undefined && !/^\s*(\d+|\$latest|\$default)\s*$/i.test(v)) {
+    const notText = v === undefined && s.version !== undefined && s.version !== null;
+    if (notText || (v !== undefined && !/^\s*(\d+|\$latest|\$default)\s*$/i.test(v))) {
         unreadable.push({
             field: `${path}.version`,
             raw: s.version,
-            why: "not a version number, $Latest or $Default",
+            why: notText ? "not a version number or $Latest/$Default" : "not a version number, $Latest or $Default",
             aspect: "version",
         });
         return;
@@ -69,7 +65,7 @@ export const lifecycle = memoByProps(lifecycleOf);
 
 function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | undefined {
     switch (type) {
-        case T.awsAutoscalingGroup: {
+        case RESOURCE_TYPE.awsAutoscalingGroup: {
             const floatingVersions: string[] = [];
             const unreadable: Unreadable[] = [];
             floating("launchTemplate", props.launchTemplate, floatingVersions, unreadable);
@@ -110,8 +106,8 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
                 floatingVersions,
             };
         }
-        case T.gcpInstanceGroupManager:
-        case T.gcpRegionInstanceGroupManager: {
+        case RESOURCE_TYPE.gcpInstanceGroupManager:
+        case RESOURCE_TYPE.gcpRegionInstanceGroupManager: {
             const policy = record(props.updatePolicy);
             const kind = str(policy?.type);
             const unreadable: Unreadable[] = [];
@@ -130,7 +126,7 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
                 floatingVersions: [],
             };
         }
-        case T.azureVmss: {
+        case RESOURCE_TYPE.azureVmss: {
             const mode = str(record(props.upgradePolicy)?.mode);
             const unreadable: Unreadable[] = [];
             if (mode !== undefined && !isOneOf(mode, "Rolling", "Automatic", "Manual")) {
@@ -148,8 +144,8 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
                 floatingVersions: [],
             };
         }
-        case T.awsEc2Fleet:
-        case T.awsSpotFleetRequest: {
+        case RESOURCE_TYPE.awsEc2Fleet:
+        case RESOURCE_TYPE.awsSpotFleetRequest: {
             const floatingVersions: string[] = [];
             const unreadable: Unreadable[] = [];
             list(props.launchTemplateConfigs).forEach((c, i) => {
@@ -165,12 +161,12 @@ function lifecycleOf(type: string, props: Record<string, any>): Lifecycle | unde
 
 /** The resource types `instanceState` reads. */
 export const STATE_TYPES: readonly string[] = [
-    T.awsLaunchTemplate,
-    T.gcpInstanceGroupManager,
-    T.gcpRegionInstanceGroupManager,
-    T.gcpPerInstanceConfig,
-    T.gcpRegionPerInstanceConfig,
-    T.azureVmss,
+    RESOURCE_TYPE.awsLaunchTemplate,
+    RESOURCE_TYPE.gcpInstanceGroupManager,
+    RESOURCE_TYPE.gcpRegionInstanceGroupManager,
+    RESOURCE_TYPE.gcpPerInstanceConfig,
+    RESOURCE_TYPE.gcpRegionPerInstanceConfig,
+    RESOURCE_TYPE.azureVmss,
 ];
 
 /** Root device names AWS AMIs use: a mapping for one of these resizes the root volume, it is not a data disk. */
@@ -179,7 +175,7 @@ const AWS_ROOT_DEVICES = ["/dev/xvda", "/dev/sda1", "/dev/sda", "/dev/nvme0n1", 
 /** The state a replaceable instance keeps (data disks, stateful policies), as paths; empty when none. */
 export function instanceState(type: string, props: Record<string, any>): string[] {
     switch (type) {
-        case T.awsLaunchTemplate:
+        case RESOURCE_TYPE.awsLaunchTemplate:
             return list(props.blockDeviceMappings)
                 .map(record)
                 .flatMap((m, i) => {
@@ -197,19 +193,19 @@ export function instanceState(type: string, props: Record<string, any>): string[
                         ? []
                         : [`blockDeviceMappings[${i}] (${device || "data disk"})`];
                 });
-        case T.gcpInstanceGroupManager:
-        case T.gcpRegionInstanceGroupManager:
+        case RESOURCE_TYPE.gcpInstanceGroupManager:
+        case RESOURCE_TYPE.gcpRegionInstanceGroupManager:
             return ["statefulDisks", "statefulInternalIps", "statefulExternalIps"].flatMap((k) =>
                 list(props[k]).length > 0 ? [k] : [],
             );
-        case T.gcpPerInstanceConfig:
-        case T.gcpRegionPerInstanceConfig: {
+        case RESOURCE_TYPE.gcpPerInstanceConfig:
+        case RESOURCE_TYPE.gcpRegionPerInstanceConfig: {
             const state = record(props.preservedState);
             return ["disks", "internalIps", "externalIps"].flatMap((k) =>
                 list(state?.[k]).length > 0 ? [`preservedState.${k}`] : [],
             );
         }
-        case T.azureVmss: {
+        case RESOURCE_TYPE.azureVmss: {
             const disks = list(record(record(props.virtualMachineProfile)?.storageProfile)?.dataDisks);
             return disks.map((_, i) => `virtualMachineProfile.storageProfile.dataDisks[${i}]`);
         }

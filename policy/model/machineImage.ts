@@ -6,7 +6,7 @@
  * it). Floating references (an image family, an SSM parameter alias, a gallery image without a version, a
  * marketplace image at `latest`) are named; references the pack cannot read come back as unreadable.
  */
-import { AWS_INSTANCE_TYPES, AZURE_VM_TYPES, GCP_TEMPLATE_TYPES, RESOURCE_TYPE as RT, VM_TYPES } from "./types";
+import { AWS_INSTANCE_TYPES, AZURE_VM_TYPES, GCP_TEMPLATE_TYPES, RESOURCE_TYPE, VM_TYPES } from "./types";
 import type { Unreadable } from "./unreadable";
 import { isOneOf, list, memoByProps, record, str, tagMap } from "./values";
 
@@ -185,16 +185,16 @@ function bootImageOf(type: string, props: Record<string, any>): BootImage | unde
         return shape(gcpImage(boot?.sourceImage, `disks[${i}].sourceImage`, unreadable), tagMap(props.labels));
     }
     if (AZURE_VM_TYPES.includes(type)) {
-        const profile = type === RT.azureVmss ? record(props.virtualMachineProfile) : props;
-        const prefix = type === RT.azureVmss ? "virtualMachineProfile.storageProfile" : "storageProfile";
+        const profile = type === RESOURCE_TYPE.azureVmss ? record(props.virtualMachineProfile) : props;
+        const prefix = type === RESOURCE_TYPE.azureVmss ? "virtualMachineProfile.storageProfile" : "storageProfile";
         return shape(azureImage(profile?.storageProfile, prefix, unreadable), tagMap(props.tags));
     }
     switch (type) {
-        case RT.awsLaunchTemplate:
+        case RESOURCE_TYPE.awsLaunchTemplate:
             return shape(awsImage(props.imageId, "imageId", unreadable), awsTags(props));
-        case RT.awsLaunchConfiguration:
+        case RESOURCE_TYPE.awsLaunchConfiguration:
             return shape(awsImage(props.imageId, "imageId", unreadable), {}, false);
-        case RT.awsSpotFleetRequest: {
+        case RESOURCE_TYPE.awsSpotFleetRequest: {
             const specs = list(props.launchSpecifications).map(record);
             if (specs.length === 0) {
                 return undefined; // launch templates, judged there
@@ -204,11 +204,11 @@ function bootImageOf(type: string, props: Record<string, any>): BootImage | unde
             const tags = Object.assign({}, ...specs.map((s) => tagMap(s?.tags)));
             return shape(floating ?? images[0], tags);
         }
-        case RT.gcpInstance:
-        case RT.gcpInstanceFromTemplate: {
+        case RESOURCE_TYPE.gcpInstance:
+        case RESOURCE_TYPE.gcpInstanceFromTemplate: {
             const disk = record(props.bootDisk);
             const params = record(disk?.initializeParams);
-            if (type === RT.gcpInstanceFromTemplate && params?.image === undefined) {
+            if (type === RESOURCE_TYPE.gcpInstanceFromTemplate && params?.image === undefined) {
                 return undefined; // the template's boot disk, judged there
             }
             if (params?.image === undefined && str(disk?.source)) {
@@ -222,7 +222,7 @@ function bootImageOf(type: string, props: Record<string, any>): BootImage | unde
             }
             return shape(gcpImage(params?.image, "bootDisk.initializeParams.image", unreadable), tagMap(props.labels));
         }
-        case RT.gcpInstanceFromMachineImage:
+        case RESOURCE_TYPE.gcpInstanceFromMachineImage:
             return shape({ reference: str(props.sourceMachineImage) }, tagMap(props.labels));
         default:
             return undefined;

@@ -1,9 +1,16 @@
 /**
  * Registries, one shape for tag mutability: ECR `imageTagMutability` (MUTABLE unless set) with its exclusion
- * filters, Artifact Registry `dockerConfig.immutableTags` on DOCKER standard repositories. Azure Container
- * Registry has no ARM property for tag locks, so ACR produces no shape (the release flow pushes by digest).
+ * filters, Artifact Registry `dockerConfig.immutableTags` on DOCKER standard repositories, and whether an Artifact
+ * Registry repository says it is a build cache (components/core/buildCache.ts: the label, and a repositoryId with
+ * the cache suffix). Azure Container Registry has no ARM property for tag locks, so ACR produces no shape (the
+ * release flow pushes by digest).
  */
-import { RESOURCE_TYPE as T } from "./types";
+import {
+    BUILD_CACHE_LABEL_KEY,
+    BUILD_CACHE_LABEL_VALUE,
+    BUILD_CACHE_REPOSITORY_SUFFIX,
+} from "../../components/core/buildCache";
+import { RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { bool, isOneOf, list, record, str } from "./values";
 
@@ -17,15 +24,32 @@ export interface RegistryTags {
     setting: string;
     /** The setting when the pack cannot read it. */
     unreadable?: Unreadable;
+    /**
+     * Artifact Registry: set when the repository is labelled as a build cache (`immutable-role: build-cache`);
+     * `suffixed` when its repositoryId also ends in the cache suffix (`-buildcache`), as the components name it.
+     */
+    buildCache?: { repositoryId: unknown; suffixed: boolean };
+}
+
+/** How an Artifact Registry repository's labels and id say it is a build cache, if they do. */
+function buildCacheOf(props: Record<string, any>): RegistryTags["buildCache"] {
+    if (str(record(props.labels)?.[BUILD_CACHE_LABEL_KEY]) !== BUILD_CACHE_LABEL_VALUE) {
+        return undefined;
+    }
+    const id = str(props.repositoryId);
+    return {
+        repositoryId: props.repositoryId,
+        suffixed: id !== undefined && id.endsWith(BUILD_CACHE_REPOSITORY_SUFFIX),
+    };
 }
 
 /** The resource types this normalizer reads. */
-export const REGISTRY_TYPES: readonly string[] = [T.awsEcrRepository, T.gcpArtifactRepository];
+export const REGISTRY_TYPES: readonly string[] = [RESOURCE_TYPE.awsEcrRepository, RESOURCE_TYPE.gcpArtifactRepository];
 
 /** The tag mutability of a registry repository, or undefined when tags do not apply (non-Docker, remote). */
 export function registryTags(type: string, props: Record<string, any>): RegistryTags | undefined {
     switch (type) {
-        case T.awsEcrRepository: {
+        case RESOURCE_TYPE.awsEcrRepository: {
             const setting = str(props.imageTagMutability) ?? "MUTABLE";
             const filters = list(props.imageTagMutabilityExclusionFilters)
                 .map(record)
@@ -51,7 +75,7 @@ export function registryTags(type: string, props: Record<string, any>): Registry
             }
             return { immutable: false, mutableTagFilters: [], setting: `imageTagMutability ${setting}` };
         }
-        case T.gcpArtifactRepository: {
+        case RESOURCE_TYPE.gcpArtifactRepository: {
             const formats = [
                 "DOCKER",
                 "MAVEN",
@@ -107,6 +131,7 @@ export function registryTags(type: string, props: Record<string, any>): Registry
                 immutable,
                 mutableTagFilters: [],
                 setting: immutable ? "dockerConfig.immutableTags true" : "dockerConfig.immutableTags unset",
+                ...(immutable ? {} : { buildCache: buildCacheOf(props) }),
             };
         }
         default:

@@ -9,7 +9,7 @@
 import { scriptInstalls } from "./boot";
 import { commandName, unwrap, type BootInstall, type Word } from "./script/commands";
 import { analyzeShell } from "./script/shell";
-import { RESOURCE_TYPE as RT } from "./types";
+import { RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { isOneOf, list, memoByProps, record, str } from "./values";
 
@@ -29,15 +29,15 @@ export interface RemoteChanges {
 
 /** The resource types this normalizer reads. */
 export const REMOTE_CHANGE_TYPES: readonly string[] = [
-    RT.commandRemote,
-    RT.commandCopyFile,
-    RT.commandCopyToRemote,
-    RT.commandLocal,
-    RT.azureVmRunCommand,
-    RT.azureVmssVmRunCommand,
-    RT.awsSsmAssociation,
-    RT.gcpPatchDeployment,
-    RT.gcpOsPolicyAssignment,
+    RESOURCE_TYPE.commandRemote,
+    RESOURCE_TYPE.commandCopyFile,
+    RESOURCE_TYPE.commandCopyToRemote,
+    RESOURCE_TYPE.commandLocal,
+    RESOURCE_TYPE.azureVmRunCommand,
+    RESOURCE_TYPE.azureVmssVmRunCommand,
+    RESOURCE_TYPE.awsSsmAssociation,
+    RESOURCE_TYPE.gcpPatchDeployment,
+    RESOURCE_TYPE.gcpOsPolicyAssignment,
 ];
 
 /** SSM documents that only read an instance (inventory, compliance scans). */
@@ -112,7 +112,7 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
         return text;
     };
     switch (type) {
-        case RT.commandRemote: {
+        case RESOURCE_TYPE.commandRemote: {
             const host = str(record(props.connection)?.host) ?? "(host)";
             for (const field of ["create", "update", "delete"]) {
                 const text = script(field, props[field]);
@@ -127,8 +127,8 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
             }
             break;
         }
-        case RT.commandCopyFile:
-        case RT.commandCopyToRemote: {
+        case RESOURCE_TYPE.commandCopyFile:
+        case RESOURCE_TYPE.commandCopyToRemote: {
             const host = str(record(props.connection)?.host) ?? "(host)";
             const source = str(props.localPath) ?? str(record(props.source)?.path) ?? "files";
             changes.push({
@@ -137,7 +137,7 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
             });
             break;
         }
-        case RT.commandLocal:
+        case RESOURCE_TYPE.commandLocal:
             for (const field of ["create", "update"]) {
                 const text = script(field, props[field]);
                 if (text === undefined) {
@@ -157,8 +157,8 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
                 }
             }
             break;
-        case RT.azureVmRunCommand:
-        case RT.azureVmssVmRunCommand: {
+        case RESOURCE_TYPE.azureVmRunCommand:
+        case RESOURCE_TYPE.azureVmssVmRunCommand: {
             const source = record(props.source);
             const what = str(source?.script) ?? str(source?.scriptUri) ?? str(source?.commandId) ?? "a command";
             changes.push({
@@ -167,7 +167,7 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
             });
             break;
         }
-        case RT.awsSsmAssociation: {
+        case RESOURCE_TYPE.awsSsmAssociation: {
             const doc = str(props.name);
             if (doc === undefined) {
                 unreadable.push({ field: "name", raw: props.name, why: "not an SSM document name" });
@@ -181,10 +181,10 @@ function remoteChangesOf(type: string, props: Record<string, any>): RemoteChange
             }
             break;
         }
-        case RT.gcpPatchDeployment:
+        case RESOURCE_TYPE.gcpPatchDeployment:
             changes.push({ what: "patches running VMs in place (OS Config patch deployment)", installs: [] });
             break;
-        case RT.gcpOsPolicyAssignment:
+        case RESOURCE_TYPE.gcpOsPolicyAssignment:
             list(props.osPolicies).forEach((p, i) => {
                 const mode = record(p)?.mode;
                 if (!isOneOf(mode, "VALIDATION")) {

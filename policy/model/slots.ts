@@ -11,7 +11,7 @@ import {
     SLOT_LABEL,
     SLOT_NAMES,
 } from "../../components/core/slotLabels";
-import { RESOURCE_TYPE as RT } from "./types";
+import { RESOURCE_TYPE } from "./types";
 import type { Unreadable } from "./unreadable";
 import { record, str } from "./values";
 
@@ -30,22 +30,22 @@ function labelsOf(
     props: Record<string, any>,
 ): { labels: Record<string, unknown>; field: string; slotKey: string; serviceKey: string } {
     switch (type) {
-        case RT.awsEcsTaskDefinition:
+        case RESOURCE_TYPE.awsEcsTaskDefinition:
             return {
                 labels: record(props.tags) ?? {},
                 field: "tags",
                 slotKey: AWS_SLOT_TAG,
                 serviceKey: AWS_SERVICE_TAG,
             };
-        case RT.gcpCloudRunV2Service:
-        case RT.gcpCloudRunV2Job:
+        case RESOURCE_TYPE.gcpCloudRunV2Service:
+        case RESOURCE_TYPE.gcpCloudRunV2Job:
             return {
                 labels: record(record(props.template)?.labels) ?? {},
                 field: "template.labels",
                 slotKey: SLOT_LABEL,
                 serviceKey: SERVICE_LABEL,
             };
-        case RT.gcpCloudRunService:
+        case RESOURCE_TYPE.gcpCloudRunService:
             return {
                 labels: record(record(record(props.template)?.metadata)?.labels) ?? {},
                 field: "template.metadata.labels",
@@ -72,7 +72,7 @@ export function slotIdentity(type: string, props: Record<string, any>): SlotIden
         }
         return { slot, service };
     }
-    if (type === RT.azureContainerApp || type === RT.azureContainerAppJob) {
+    if (type === RESOURCE_TYPE.azureContainerApp || type === RESOURCE_TYPE.azureContainerAppJob) {
         const suffix = str(record(props.template)?.revisionSuffix);
         const m = suffix ? REVISION_SUFFIX_SLOT.exec(suffix) : null;
         if (m) {

@@ -73,12 +73,6 @@ export const RESOURCE_TYPE = {
     dockerImage: "docker:index/image:Image",
 } as const;
 
-/**
- * @deprecated The old one-letter name of {@link RESOURCE_TYPE}, kept for modules written against it
- * (policy/remediations/); new code imports RESOURCE_TYPE.
- */
-export const T = RESOURCE_TYPE;
-
 /** The AWS resource types that launch instances from their own instance settings (AMI, key, user data, IMDS). */
 export const AWS_INSTANCE_TYPES: readonly string[] = [RESOURCE_TYPE.awsInstance, RESOURCE_TYPE.awsSpotInstanceRequest];
 
@@ -93,6 +87,22 @@ export const GCP_INSTANCE_TYPES: readonly string[] = [
 export const GCP_TEMPLATE_TYPES: readonly string[] = [
     RESOURCE_TYPE.gcpInstanceTemplate,
     RESOURCE_TYPE.gcpRegionInstanceTemplate,
+];
+
+/** GCP resources that carry instance metadata but are no instance or template: per-instance configs, zone settings, project metadata. */
+export const GCP_METADATA_ONLY_TYPES: readonly string[] = [
+    RESOURCE_TYPE.gcpPerInstanceConfig,
+    RESOURCE_TYPE.gcpRegionPerInstanceConfig,
+    RESOURCE_TYPE.gcpInstanceSettings,
+    RESOURCE_TYPE.gcpProjectMetadata,
+    RESOURCE_TYPE.gcpProjectMetadataItem,
+];
+
+/** Every GCP resource whose metadata reaches instances: instances, templates and {@link GCP_METADATA_ONLY_TYPES}. */
+export const GCP_METADATA_TYPES: readonly string[] = [
+    ...GCP_INSTANCE_TYPES,
+    ...GCP_TEMPLATE_TYPES,
+    ...GCP_METADATA_ONLY_TYPES,
 ];
 
 /** Azure VMs and scale sets (one VM profile each). */

@@ -32,6 +32,24 @@ export function describeUnreadable(u: Unreadable): string {
     return `cannot read ${u.field} ${showRaw(u.raw)}: ${u.why}`;
 }
 
+/** Reports each unreadable field `which` selects (every one by default): fail closed, never clean. */
+export function reportUnreadable(
+    unreadable: readonly Unreadable[],
+    report: (message: string) => void,
+    which: (u: Unreadable) => boolean = () => true,
+): void {
+    for (const u of unreadable) {
+        if (which(u)) {
+            report(describeUnreadable(u));
+        }
+    }
+}
+
+/** Selects the unreadable fields of these aspects (for {@link reportUnreadable}). */
+export function ofAspect(...aspects: string[]): (u: Unreadable) => boolean {
+    return (u) => u.aspect !== undefined && aspects.includes(u.aspect);
+}
+
 /** Joins a path and a field (`ingress[0]` + `fromPort`). */
 export function fieldPath(path: string, field: string): string {
     return path ? `${path}.${field}` : field;

@@ -1,5 +1,5 @@
 import { instanceAccess } from "../model/access";
-import { RESOURCE_TYPE as RT } from "../model/types";
+import { RESOURCE_TYPE } from "../model/types";
 import { describeUnreadable } from "../model/unreadable";
 import type { Remediation } from "./remediation";
 
@@ -12,7 +12,7 @@ export const ecsExecRemediation: Remediation = {
         "unchanged. UpdateService changes it in place; tasks started afterwards run without the exec agent channel " +
         "(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html).",
     plan(type, props) {
-        if (type !== RT.awsEcsService) {
+        if (type !== RESOURCE_TYPE.awsEcsService) {
             return { declined: `not an ECS service (${type})` };
         }
         const unreadable = instanceAccess(type, props).unreadable.find((u) => u.aspect === "exec");

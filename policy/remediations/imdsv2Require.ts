@@ -1,6 +1,6 @@
 import { instanceAccess } from "../model/access";
 import { bootScripts } from "../model/boot";
-import { RESOURCE_TYPE as RT } from "../model/types";
+import { RESOURCE_TYPE } from "../model/types";
 import { describeUnreadable } from "../model/unreadable";
 import { record } from "../model/values";
 import type { Remediation } from "./remediation";
@@ -8,7 +8,11 @@ import type { Remediation } from "./remediation";
 /** The metadata service's addresses (IPv4, IPv6, the Amazon Linux name). */
 const IMDS_ADDRESS = /169\.254\.169\.254|\[?fd00:ec2::254\]?|\binstance-data\b/;
 /** The resources whose `metadataOptions` the remediation sets (in place, or as a new template or configuration). */
-const METADATA_OPTIONS_TYPES: readonly string[] = [RT.awsInstance, RT.awsLaunchTemplate, RT.awsLaunchConfiguration];
+const METADATA_OPTIONS_TYPES: readonly string[] = [
+    RESOURCE_TYPE.awsInstance,
+    RESOURCE_TYPE.awsLaunchTemplate,
+    RESOURCE_TYPE.awsLaunchConfiguration,
+];
 /** The IMDSv2 session token header. */
 const TOKEN_HEADER = /X-aws-ec2-metadata-token/i;
 

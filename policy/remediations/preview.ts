@@ -1,9 +1,9 @@
 /**
  * What the remediations would fix, offline: for the resources of a stack (wire-format inputs, as `audit` reads
  * them from an export or `plan` synthesizes them), each resource a remediation's rule rejects, with the
- * properties the remediation would set or the reason it declines. The evaluator's verdicts are unchanged (a
- * rule at the "remediate" level reports as mandatory, as the engine does when a remediation did not fix it);
- * this is the separate answer to "which of these findings does policy/config/remediate.json fix for us".
+ * properties the remediation would set or the reason it declines, whatever level the pack config gives the rule:
+ * the answer to "which of these findings does policy/config/remediate.json fix for us". (At the "remediate" level
+ * itself the evaluator runs the remediations as the engine does: policy/evaluator/remediatePath.ts.)
  */
 import { RULES } from "../catalog";
 import type { ResourceRule } from "../rule";

@@ -6,7 +6,7 @@
  * sets, or declines when the fix needs judgement for this resource. The engine hands `remediateResource` a
  * secrets-preserving proxy of the inputs: a fresh object would unwrap every secret into plain text, so the
  * planned sets are written into that proxy in place (a value written over a secret stays a secret). Offline
- * (specs, `audit --report migration`) the same plan is applied to a copy: {@link remediatedProps}.
+ * (specs, `audit --report migration`, the evaluator at the "remediate" level) the same plan is applied to a copy.
  */
 import type { ResourceRule } from "../rule";
 
@@ -91,28 +91,11 @@ export function remediate<C>(
     return plan;
 }
 
-/** The engine path (`remediateResource`): `props`, remediated in place, or undefined (see {@link remediate}). */
-export function remediateInPlace<C>(
-    rule: ResourceRule<C>,
-    remediation: Remediation<C>,
-    type: string,
-    props: Record<string, any>,
-    config: C,
-): Record<string, any> | undefined {
-    const outcome = remediate(rule, remediation, type, props, config);
-    return outcome && "sets" in outcome ? props : undefined;
-}
-
 /**
- * The pure form: the inputs a remediation turns `props` into (a copy; `props` is untouched), undefined when the
- * rule does not reject them or the remediation declines. For plain JSON inputs.
+ * The engine path (`remediateResource`): `props`, remediated in place, or undefined (see {@link remediate}; the
+ * same arguments). Offline, pass a copy (`structuredClone(props)`) to keep the inputs as they are.
  */
-export function remediatedProps<C>(
-    rule: ResourceRule<C>,
-    remediation: Remediation<C>,
-    type: string,
-    props: Record<string, any>,
-    config: C,
-): Record<string, any> | undefined {
-    return remediateInPlace(rule, remediation, type, structuredClone(props), config);
+export function remediateInPlace<C>(...args: Parameters<typeof remediate<C>>): Record<string, any> | undefined {
+    const outcome = remediate(...args);
+    return outcome && "sets" in outcome ? args[3] : undefined;
 }

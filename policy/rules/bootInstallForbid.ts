@@ -1,5 +1,5 @@
 import { BOOT_TYPES, bootFindings, bootScripts } from "../model/boot";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Package installs, downloaded and remote scripts at boot. */
@@ -18,7 +18,7 @@ export const bootInstallForbid: ResourceRule = {
     validate(type, props, _config, report) {
         for (const script of bootScripts(type, props)) {
             const found = bootFindings(script);
-            found.unreadable.forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(found.unreadable, report);
             if (found.installs.length > 0) {
                 report(
                     `${script.path} runs ${found.installs.map((i) => `${/^[aeiou]/.test(i.kind) ? "an" : "a"} ${i.kind} (${i.command})`).join(", ")}`,

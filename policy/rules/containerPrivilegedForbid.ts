@@ -1,5 +1,5 @@
 import { containers, RUNTIME_TYPES } from "../model/containers";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Privileged containers where the platform exposes the setting (ECS). */
@@ -17,7 +17,7 @@ export const containerPrivilegedForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
-            c.unreadable.filter((u) => u.field.endsWith(".privileged")).forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(c.unreadable, report, (u) => u.field.endsWith(".privileged"));
             if (c.privileged) {
                 report(`${c.path} is privileged`);
             }

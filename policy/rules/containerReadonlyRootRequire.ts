@@ -1,5 +1,5 @@
 import { containers, RUNTIME_TYPES } from "../model/containers";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Read-only root filesystems where the platform exposes the setting (ECS). */
@@ -17,9 +17,7 @@ export const containerReadonlyRootRequire: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
-            c.unreadable
-                .filter((u) => u.field.endsWith(".readonlyRootFilesystem"))
-                .forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(c.unreadable, report, (u) => u.field.endsWith(".readonlyRootFilesystem"));
             if (c.exposesRuntime && !c.readonlyRootFilesystem) {
                 report(`${c.path} has a writable root filesystem`);
             }

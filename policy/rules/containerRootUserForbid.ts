@@ -1,5 +1,5 @@
 import { containers, RUNTIME_TYPES } from "../model/containers";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Containers that run as root where the platform exposes the user (ECS). */
@@ -17,7 +17,7 @@ export const containerRootUserForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
-            c.unreadable.filter((u) => u.field.endsWith(".user")).forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(c.unreadable, report, (u) => u.field.endsWith(".user"));
             if (c.user !== undefined && /^(root|0)(:.*)?$/i.test(c.user.trim())) {
                 report(`${c.path} runs as user "${c.user}"`);
             }

@@ -1,6 +1,6 @@
 import { instanceAccess } from "../model/access";
-import { RESOURCE_TYPE as RT } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { RESOURCE_TYPE } from "../model/types";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** ECS Exec on services. */
@@ -13,11 +13,11 @@ export const ecsExecForbid: ResourceRule = {
     fix: "Remove enableExecuteCommand; reproduce problems from the same digest in a non-production slot.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [RT.awsEcsService],
+    resourceTypes: [RESOURCE_TYPE.awsEcsService],
     defaults: {},
     validate(type, props, _config, report) {
         const access = instanceAccess(type, props);
-        access.unreadable.forEach((u) => report(describeUnreadable(u)));
+        reportUnreadable(access.unreadable, report);
         if (access.execEnabled) {
             report("enableExecuteCommand is true: ECS Exec opens a shell into running containers");
         }

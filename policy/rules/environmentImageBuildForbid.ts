@@ -1,4 +1,4 @@
-import { RESOURCE_TYPE as T } from "../model/types";
+import { RESOURCE_TYPE } from "../model/types";
 import { Family, MigrationStage, schema, type StackRule } from "../rule";
 import { componentType } from "../../components/core/packageName";
 
@@ -11,8 +11,8 @@ export interface EnvironmentBuildConfig {
 }
 
 const DEFAULT_BUILD_TYPES = [
-    T.dockerBuildImage,
-    T.dockerImage,
+    RESOURCE_TYPE.dockerBuildImage,
+    RESOURCE_TYPE.dockerImage,
     componentType("ContainerImage"),
     componentType("MachineImage"),
 ];

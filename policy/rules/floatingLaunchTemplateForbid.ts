@@ -1,5 +1,5 @@
 import { FLEET_TYPES, lifecycle } from "../model/lifecycle";
-import { describeUnreadable } from "../model/unreadable";
+import { ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** ASGs on $Latest / $Default launch template versions. */
@@ -17,7 +17,7 @@ export const floatingLaunchTemplateForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         const l = lifecycle(type, props);
-        l?.unreadable.filter((u) => u.aspect === "version").forEach((u) => report(describeUnreadable(u)));
+        reportUnreadable(l?.unreadable ?? [], report, ofAspect("version"));
         for (const where of l?.floatingVersions ?? []) {
             report(`${where} floats`);
         }

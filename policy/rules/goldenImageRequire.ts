@@ -1,5 +1,5 @@
 import { MACHINE_IMAGE_TYPES, bootImage } from "../model/machineImage";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of golden-image-require. */
@@ -35,7 +35,7 @@ export const goldenImageRequire: ResourceRule<GoldenImageConfig> = {
         if (!image) {
             return;
         }
-        image.unreadable.forEach((u) => report(describeUnreadable(u)));
+        reportUnreadable(image.unreadable, report);
         if (image.floating) {
             report(
                 image.reference ? `image "${image.reference}" floats: ${image.floating}` : `boots ${image.floating}`,

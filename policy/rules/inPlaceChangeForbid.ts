@@ -1,5 +1,5 @@
 import { REMOTE_CHANGE_TYPES, remoteChanges } from "../model/remoteChange";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Changing running servers in place: remote commands, provisioners, Run Command, SSM, OS Config. */
@@ -17,7 +17,7 @@ export const inPlaceChangeForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         const found = remoteChanges(type, props);
-        found.unreadable.forEach((u) => report(describeUnreadable(u)));
+        reportUnreadable(found.unreadable, report);
         for (const change of found.changes) {
             const installs = change.installs
                 .map((i) => `${/^[aeiou]/.test(i.kind) ? "an" : "a"} ${i.kind} (${i.command})`)

@@ -1,6 +1,6 @@
 import { lifecycle } from "../model/lifecycle";
-import { describeUnreadable } from "../model/unreadable";
-import { RESOURCE_TYPE as T } from "../model/types";
+import { reportUnreadable } from "../model/unreadable";
+import { RESOURCE_TYPE } from "../model/types";
 import { Family, MigrationStage, type ResourceRule, schema } from "../rule";
 
 /** Config of instance-lifetime-require. */
@@ -21,7 +21,7 @@ export const instanceLifetimeRequire: ResourceRule<LifetimeConfig> = {
     fix: "Set maxInstanceLifetime (seconds) between minHours and maxHours, e.g. 172800 for 48 h.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [T.awsAutoscalingGroup],
+    resourceTypes: [RESOURCE_TYPE.awsAutoscalingGroup],
     defaults: { minHours: 24, maxHours: 48 },
     configSchema: schema(
         {
@@ -38,7 +38,7 @@ export const instanceLifetimeRequire: ResourceRule<LifetimeConfig> = {
         const l = lifecycle(type, props);
         const unreadable = l?.unreadable.filter((u) => u.aspect === "lifetime") ?? [];
         if (unreadable.length > 0) {
-            unreadable.forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(unreadable, report);
             return;
         }
         const seconds = l?.maxInstanceLifetimeSeconds;

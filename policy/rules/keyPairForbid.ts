@@ -1,6 +1,6 @@
-import { instanceAccess } from "../model/access";
-import { AWS_INSTANCE_TYPES, RESOURCE_TYPE as RT } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { AWS_KEY_PAIR_TYPES, instanceAccess } from "../model/access";
+import { RESOURCE_TYPE } from "../model/types";
+import { ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** AWS key pairs on instances, spot requests, templates, launch configurations and Lightsail, and key pair resources. */
@@ -14,27 +14,15 @@ export const keyPairForbid: ResourceRule = {
     fix: "Drop keyName and the KeyPair; bake changes into a new image, and use SSM Session Manager for break-glass diagnostics.",
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [
-        ...AWS_INSTANCE_TYPES,
-        RT.awsLaunchTemplate,
-        RT.awsLaunchConfiguration,
-        RT.awsSpotFleetRequest,
-        RT.awsKeyPair,
-        RT.awsLightsailInstance,
-        RT.awsLightsailKeyPair,
-    ],
+    resourceTypes: AWS_KEY_PAIR_TYPES,
     defaults: {},
     validate(type, props, _config, report) {
         const access = instanceAccess(type, props);
-        for (const u of access.unreadable) {
-            if (u.aspect === "keyPair") {
-                report(describeUnreadable(u));
-            }
-        }
+        reportUnreadable(access.unreadable, report, ofAspect("keyPair"));
         const { keyPair } = access;
         if (keyPair !== undefined) {
             report(
-                type === RT.awsKeyPair || type === RT.awsLightsailKeyPair
+                type === RESOURCE_TYPE.awsKeyPair || type === RESOURCE_TYPE.awsLightsailKeyPair
                     ? `key pair "${keyPair}" is a standing SSH credential`
                     : `${access.keyPairField ?? "keyName"} "${keyPair}" installs an SSH key pair`,
             );

@@ -1,6 +1,6 @@
-import { instanceAccess, metadataFlag, sshKeyEntries } from "../model/access";
-import { GCP_INSTANCE_TYPES, GCP_TEMPLATE_TYPES, RESOURCE_TYPE as RT } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { instanceAccess, metadataFlag, metadataReach, sshKeyEntries } from "../model/access";
+import { GCP_METADATA_TYPES } from "../model/types";
+import { describeUnreadable, ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** GCP `ssh-keys` metadata, and OS Login turned off, on instances, templates, zones and the project. */
@@ -14,32 +14,17 @@ export const metadataSshKeysForbid: ResourceRule = {
     fix: 'Remove the ssh-keys metadata and any enable-oslogin "FALSE"; ship changes as a new image, and use OS Login with IAP for break-glass access.',
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [
-        ...GCP_INSTANCE_TYPES,
-        ...GCP_TEMPLATE_TYPES,
-        RT.gcpPerInstanceConfig,
-        RT.gcpRegionPerInstanceConfig,
-        RT.gcpInstanceSettings,
-        RT.gcpProjectMetadata,
-        RT.gcpProjectMetadataItem,
-    ],
+    resourceTypes: GCP_METADATA_TYPES,
     defaults: {},
     validate(type, props, _config, report) {
         const access = instanceAccess(type, props);
-        const scope = access.projectWide
-            ? " on every instance of the project"
-            : access.zoneWide
-              ? " on every instance of the zone"
-              : "";
-        for (const u of access.unreadable) {
-            if (
-                ["metadata", "metadata:ssh-keys", "metadata:sshKeys", "metadata:enable-oslogin"].includes(
-                    u.aspect ?? "",
-                )
-            ) {
-                report(describeUnreadable(u));
-            }
-        }
+        const reach = metadataReach(access);
+        const scope = reach ? ` on ${reach}` : "";
+        reportUnreadable(
+            access.unreadable,
+            report,
+            ofAspect("metadata", "metadata:ssh-keys", "metadata:sshKeys", "metadata:enable-oslogin"),
+        );
         for (const key of sshKeyEntries(access.metadata ?? {})) {
             report(`metadata "${key}" installs SSH keys${scope}`);
         }

@@ -1,6 +1,6 @@
 import { instanceAccess } from "../model/access";
 import { AZURE_VM_TYPES } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Azure logins by OS: Linux password authentication, Windows WinRM listeners. */
@@ -18,11 +18,7 @@ export const passwordAuthForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         const access = instanceAccess(type, props);
-        for (const u of access.unreadable) {
-            if (u.aspect === "password") {
-                report(describeUnreadable(u));
-            }
-        }
+        reportUnreadable(access.unreadable, report, ofAspect("password"));
         if (access.passwordLogin) {
             report(access.passwordLogin);
         }

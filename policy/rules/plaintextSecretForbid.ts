@@ -1,7 +1,7 @@
 import { BOOT_TYPES, bootScripts } from "../model/boot";
 import { CONTAINER_TYPES, containers } from "../model/containers";
 import { plaintextSecret, scriptSecrets } from "../model/secrets";
-import { describeUnreadable } from "../model/unreadable";
+import { ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Plaintext secrets in container env and boot scripts. */
@@ -19,7 +19,7 @@ export const plaintextSecretForbid: ResourceRule = {
     defaults: {},
     validate(type, props, _config, report) {
         for (const c of containers(type, props)) {
-            c.unreadable.filter((u) => u.aspect === "env").forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(c.unreadable, report, ofAspect("env"));
             for (const e of c.env) {
                 const why = plaintextSecret(e.name, e.value);
                 if (why) {
@@ -28,7 +28,7 @@ export const plaintextSecretForbid: ResourceRule = {
             }
         }
         for (const script of bootScripts(type, props)) {
-            script.unreadable.forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(script.unreadable, report);
             const found = scriptSecrets(script.text);
             if (found.length > 0) {
                 report(`${script.path} holds plaintext secrets: ${[...new Set(found)].join(", ")}`);

@@ -1,6 +1,6 @@
 import { instanceAccess, metadataFlag } from "../model/access";
 import { GCP_INSTANCE_TYPES, GCP_TEMPLATE_TYPES } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** GCP instances that accept project-wide SSH keys. */
@@ -21,8 +21,8 @@ export const projectSshKeysForbid: ResourceRule = {
         if (access.inheritsMetadata) {
             return; // metadata from the template or machine image, judged there
         }
-        const unreadable = access.unreadable.filter((u) =>
-            ["metadata", "metadata:block-project-ssh-keys", "metadata:enable-oslogin"].includes(u.aspect ?? ""),
+        const unreadable = access.unreadable.filter(
+            ofAspect("metadata", "metadata:block-project-ssh-keys", "metadata:enable-oslogin"),
         );
         const block = metadataFlag(access, "block-project-ssh-keys");
         const osLogin = metadataFlag(access, "enable-oslogin");
@@ -32,7 +32,7 @@ export const projectSshKeysForbid: ResourceRule = {
         }
         const problems = [...unreadable, block.unreadable, osLogin.unreadable].filter((u) => u !== undefined);
         if (problems.length > 0) {
-            problems.forEach((u) => report(describeUnreadable(u!)));
+            reportUnreadable(problems, report);
             return;
         }
         report('metadata "block-project-ssh-keys" is not "true": project-wide SSH keys are accepted');

@@ -1,5 +1,5 @@
 import { LIFECYCLE_TYPES, lifecycle } from "../model/lifecycle";
-import { describeUnreadable } from "../model/unreadable";
+import { reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** Instance groups that replace instances by themselves on a new release. */
@@ -19,7 +19,7 @@ export const rollingReplacementRequire: ResourceRule = {
         const l = lifecycle(type, props);
         const unreadable = l?.unreadable.filter((u) => u.aspect === "replacement") ?? [];
         if (unreadable.length > 0) {
-            unreadable.forEach((u) => report(describeUnreadable(u)));
+            reportUnreadable(unreadable, report);
         } else if (l && !l.replacesOnRelease) {
             report(`instances are not replaced on a release (${l.replacement})`);
         }

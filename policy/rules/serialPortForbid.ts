@@ -1,6 +1,6 @@
-import { instanceAccess, metadataFlag } from "../model/access";
-import { GCP_INSTANCE_TYPES, GCP_TEMPLATE_TYPES, RESOURCE_TYPE as RT } from "../model/types";
-import { describeUnreadable } from "../model/unreadable";
+import { instanceAccess, metadataFlag, metadataReach } from "../model/access";
+import { GCP_METADATA_TYPES } from "../model/types";
+import { describeUnreadable, ofAspect, reportUnreadable } from "../model/unreadable";
 import { Family, MigrationStage, type ResourceRule } from "../rule";
 
 /** GCP interactive serial port access. */
@@ -14,33 +14,19 @@ export const serialPortForbid: ResourceRule = {
     fix: 'Remove serial-port-enable (or set it to "false"); read boot logs with getSerialPortOutput instead.',
     enforcementLevel: "mandatory",
     stage: MigrationStage.CutOver,
-    resourceTypes: [
-        ...GCP_INSTANCE_TYPES,
-        ...GCP_TEMPLATE_TYPES,
-        RT.gcpPerInstanceConfig,
-        RT.gcpRegionPerInstanceConfig,
-        RT.gcpInstanceSettings,
-        RT.gcpProjectMetadata,
-        RT.gcpProjectMetadataItem,
-    ],
+    resourceTypes: GCP_METADATA_TYPES,
     defaults: {},
     validate(type, props, _config, report) {
         const access = instanceAccess(type, props);
-        for (const u of access.unreadable) {
-            if (u.aspect === "metadata" || u.aspect === "metadata:serial-port-enable") {
-                report(describeUnreadable(u));
-            }
-        }
+        reportUnreadable(access.unreadable, report, ofAspect("metadata", "metadata:serial-port-enable"));
         const serial = metadataFlag(access, "serial-port-enable");
         if (serial.unreadable) {
             report(describeUnreadable(serial.unreadable));
         } else if (serial.value === true) {
-            const scope = access.projectWide
-                ? " for every instance of the project"
-                : access.zoneWide
-                  ? " for every instance of the zone"
-                  : "";
-            report(`metadata "serial-port-enable" is "${access.metadata!["serial-port-enable"]}"${scope}`);
+            const reach = metadataReach(access);
+            report(
+                `metadata "serial-port-enable" is "${access.metadata!["serial-port-enable"]}"${reach ? ` for ${reach}` : ""}`,
+            );
         }
     },
 };

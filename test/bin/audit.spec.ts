@@ -34,7 +34,7 @@ describe("immutable audit", () => {
             const run = await runCli(["audit", EXPORT, "--format", "json"]);
             assert.equal(run.stderr, "");
             const result = JSON.parse(run.stdout);
-            assert.deepEqual(Object.keys(result), ["resources", "violations", "notJudged"]);
+            assert.deepEqual(Object.keys(result), ["resources", "violations", "remediated", "notJudged"]);
             assert.equal(
                 result.resources,
                 3,
@@ -124,7 +124,7 @@ describe("immutable audit", () => {
             const run = await runCli(["audit", "-", "--format", "json"], {
                 stdin: JSON.stringify({ version: 3, deployment: { manifest: {} } }),
             });
-            assert.deepEqual(JSON.parse(run.stdout), { resources: 0, violations: [], notJudged: [] });
+            assert.deepEqual(JSON.parse(run.stdout), { resources: 0, violations: [], remediated: [], notJudged: [] });
             assert.equal(run.exitCode, 0);
         });
     });

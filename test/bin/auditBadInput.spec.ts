@@ -238,7 +238,7 @@ describe("immutable audit on bad input: exit 2 with one line naming the file, th
         );
         assertOneLineError(
             await runCli(["audit", good, "--policy-pack-config", file("cfg2.json", '{"fake-no-ssh": "loud"}')]),
-            /cfg2\.json: policy pack config: "fake-no-ssh" must be "advisory", "mandatory", "disabled" or an object, got "loud"$/,
+            /cfg2\.json: policy pack config: "fake-no-ssh" must be "advisory", "mandatory", "remediate", "disabled" or an object, got "loud"$/,
         );
     });
 

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { realPolicyEngine } from "../../bin/lib/policyEngine";
+import { stackExport } from "./exports";
 import { assertValidSarif } from "./sarifShape";
 import { runCli } from "./harness";
 
@@ -44,5 +47,66 @@ describe("immutable audit with the real pack (policy/)", () => {
         const violations = JSON.parse(run.stdout).violations;
         assert.ok(violations.length >= 2);
         assert.ok(violations.every((v: any) => v.enforcementLevel === "advisory"));
+    });
+
+    describe('a rule at the level "remediate"', () => {
+        const SVC = "urn:pulumi:prod::shop::aws:ecs/service:Service::svc";
+        const REPO = "urn:pulumi:prod::shop::aws:ecr/repository:Repository::repo";
+        const stdin = JSON.stringify(
+            stackExport("shop", "prod", [
+                { type: "aws:ecs/service:Service", name: "svc", inputs: { enableExecuteCommand: true } },
+                // IMMUTABLE_WITH_EXCLUSION without filters: the remediation declines (the filters are the team's).
+                {
+                    type: "aws:ecr/repository:Repository",
+                    name: "repo",
+                    inputs: { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION" },
+                },
+            ]),
+        );
+        let config: string;
+        before(() => {
+            config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "immutable-remediate-")), "remediate.json");
+            fs.writeFileSync(
+                config,
+                JSON.stringify({ "ecs-exec-forbid": "remediate", "registry-tag-immutability-require": "remediate" }),
+            );
+        });
+        after(() => fs.rmSync(path.dirname(config), { recursive: true, force: true }));
+        const run = (format: string) =>
+            runCli(["audit", "-", "--format", format, "--policy-pack-config", config], {
+                engine: realPolicyEngine,
+                stdin,
+            });
+
+        it("lists what the deploy remediates apart from the violations, and keeps a declined one mandatory (exit 1)", async () => {
+            const json = await run("json");
+            assert.equal(json.exitCode, 1, json.stderr);
+            const result = JSON.parse(json.stdout);
+            assert.deepEqual(result.remediated, [{ policy: "ecs-exec-forbid", urn: SVC }]);
+            assert.deepEqual(
+                result.violations.map((v: any) => [v.policy, v.urn, v.enforcementLevel]),
+                [["registry-tag-immutability-require", REPO, "mandatory"]],
+            );
+            const table = await run("table");
+            assert.match(table.stdout, /Remediated at deploy .*│ Rule .*│ Sets/);
+            assert.match(
+                table.stdout,
+                /aws:ecs\/service:Service::svc\s+│ ecs-exec-forbid\s+│ enableExecuteCommand false/,
+            );
+        });
+
+        it("gives a remediated resource a SARIF note, never silence", async () => {
+            const sarif = JSON.parse((await run("sarif")).stdout);
+            assertValidSarif(sarif);
+            const notes = sarif.runs[0].results.filter((r: any) => r.level === "note");
+            assert.deepEqual(
+                notes.map((r: any) => [r.ruleId, r.properties.urn, r.properties.enforcementLevel]),
+                [["ecs-exec-forbid", SVC, "remediate"]],
+            );
+            assert.match(
+                notes[0].message.text,
+                /^fixed at deploy by the level "remediate": enableExecuteCommand false/,
+            );
+        });
     });
 });

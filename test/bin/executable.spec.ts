@@ -131,7 +131,7 @@ describe("bin/immutable as a real process (the node on PATH, compiled JavaScript
     it("exits 0 on an empty stack export", () => {
         const empty = run(["audit", "-", "--format", "json"], JSON.stringify({ version: 3, deployment: {} }));
         assert.equal(empty.status, 0, empty.stderr);
-        assert.deepEqual(JSON.parse(empty.stdout), { resources: 0, violations: [], notJudged: [] });
+        assert.deepEqual(JSON.parse(empty.stdout), { resources: 0, violations: [], remediated: [], notJudged: [] });
         assertLean(empty.loaded);
     });
 });

@@ -118,7 +118,7 @@ export function fakeEngine(calls: Array<{ resources: EvaluatedResource[]; option
                     });
                 }
             }
-            return { judged, violations, notJudged };
+            return { judged, violations, remediated: [], notJudged };
         },
         rules: () => FAKE_RULES,
     };

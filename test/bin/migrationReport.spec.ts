@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { realPolicyEngine } from "../../bin/lib/policyEngine";
 import { CATALOG } from "../../policy/catalog";
+import { stackExport, type Resource } from "./exports";
 import { runCli } from "./harness";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
@@ -16,39 +17,6 @@ const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 const REPO = "aws:ecr/repository:Repository";
 const SERVICE = "aws:ecs/service:Service";
 const ADVISORY = path.resolve(__dirname, "..", "..", "policy", "config", "migrating-advisory.json");
-
-interface Resource {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
-
-/** A `pulumi stack export` (checkpoint version 3) of `resources`, with the stack and an AWS provider. */
-function stackExport(project: string, stack: string, resources: Resource[]): unknown {
-    const prefix = `urn:pulumi:${stack}::${project}::`;
-    const stackUrn = `${prefix}pulumi:pulumi:Stack::${project}-${stack}`;
-    const provider = `${prefix}pulumi:providers:aws::default`;
-    return {
-        version: 3,
-        deployment: {
-            manifest: { time: "2026-11-20T09:14:03Z", magic: "0", version: "v3.207.0" },
-            resources: [
-                { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: {} },
-                { urn: provider, custom: true, id: "p-1", type: "pulumi:providers:aws", inputs: {}, outputs: {} },
-                ...resources.map((r) => ({
-                    urn: `${prefix}${r.type}::${r.name}`,
-                    custom: true,
-                    id: `${r.name}-1`,
-                    type: r.type,
-                    parent: stackUrn,
-                    provider: `${provider}::p-1`,
-                    inputs: r.inputs,
-                    outputs: r.inputs,
-                })),
-            ],
-        },
-    };
-}
 
 /** An ECS task definition of one read-only, non-root container. */
 function task(image: string, environment: unknown[] = []): Resource {
@@ -241,6 +209,29 @@ describe("immutable audit --report migration (real pack, a directory of exports)
         assert.deepEqual(
             JSON.parse(run.stdout).stacks.map((s: any) => s.step),
             [1, 3, 5, 5],
+        );
+    });
+
+    it("with policy/config/remediate.json: what the deploy remediates stays open, marked auto-fixed, and blocks nothing", async () => {
+        const config = path.resolve(__dirname, "..", "..", "policy", "config", "remediate.json");
+        const run = await audit([exports, "--report", "migration", "--format", "json", "--policy-pack-config", config]);
+        assert.equal(run.exitCode, 0, run.stderr);
+        const stacks = JSON.parse(run.stdout).stacks;
+        assert.deepEqual(
+            stacks.map((s: any) => s.step),
+            [1, 3, 5, 5],
+        );
+        const byStack = Object.fromEntries(stacks.map((s: any) => [s.stack, s]));
+        assert.deepEqual(
+            byStack["shop/prod"].blockers.map((b: any) => [b.policy, b.enforcementLevel, b.remediable]),
+            [
+                ["image-digest-require", "advisory", false],
+                ["registry-tag-immutability-require", "remediate", true],
+            ],
+        );
+        assert.equal(
+            byStack["shop/staging"].nextAction,
+            'Deploy with level "remediate" (policy/config/remediate.json): pulumi up fixes 1 finding of ecs-exec-forbid.',
         );
     });
 

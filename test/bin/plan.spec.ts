@@ -189,6 +189,7 @@ describe("immutable plan", function () {
                                 message: "flagged",
                             },
                         ],
+                        remediated: [],
                         notJudged: [],
                     };
                 },

@@ -94,24 +94,26 @@ describe("component provider schema", function () {
         }
     });
 
-    it("gives the facade each cloud's specifics exactly as that cloud's component takes them (one declaration)", () => {
-        const facade = schema.resources["immutable-infra:index:ContainerService"].inputProperties;
-        const shared = Object.keys(facade).filter((k) => !["cloud", "aws", "gcp", "azure"].includes(k));
-        for (const [cloud, component] of [
-            ["aws", "AwsContainerService"],
-            ["gcp", "GcpContainerService"],
-            ["azure", "AzureContainerService"],
-        ]) {
-            const typeName = String(facade[cloud].$ref).replace("#/types/", "");
-            const specifics = Object.keys(schema.types[typeName].properties);
-            const inputs = Object.keys(schema.resources[`immutable-infra:index:${component}`].inputProperties);
-            assert.deepEqual(
-                inputs.sort(),
-                [...shared, ...specifics].sort(),
-                `${component} = shared args + ${typeName}`,
-            );
-        }
-    });
+    for (const kind of ["ContainerService", "InstanceGroup"]) {
+        it(`gives the ${kind} facade each cloud's specifics exactly as that cloud's component takes them (one declaration)`, () => {
+            const facade = schema.resources[`immutable-infra:index:${kind}`].inputProperties;
+            const shared = Object.keys(facade).filter((k) => !["cloud", "aws", "gcp", "azure"].includes(k));
+            for (const [cloud, component] of [
+                ["aws", `Aws${kind}`],
+                ["gcp", `Gcp${kind}`],
+                ["azure", `Azure${kind}`],
+            ]) {
+                const typeName = String(facade[cloud].$ref).replace("#/types/", "");
+                const specifics = Object.keys(schema.types[typeName].properties);
+                const inputs = Object.keys(schema.resources[`immutable-infra:index:${component}`].inputProperties);
+                assert.deepEqual(
+                    inputs.sort(),
+                    [...shared, ...specifics].sort(),
+                    `${component} = shared args + ${typeName}`,
+                );
+            }
+        });
+    }
 
     it("gives the three registries the same shared args", () => {
         for (const registry of ["AwsImageRegistry", "GcpImageRegistry", "AzureImageRegistry"]) {

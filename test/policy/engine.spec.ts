@@ -269,6 +269,84 @@ describe("offline evaluator: the engine's semantics", () => {
                 0,
             );
         });
+    });
+
+    describe('level "remediate", as the engine runs it (Remediate, then Analyze of the remediated inputs)', () => {
+        const REMEDIATE = { "ecs-exec-forbid": "remediate", "registry-tag-immutability-require": "remediate" } as const;
+        const ECR = "aws:ecr/repository:Repository";
+
+        it("reports a resource the remediation fixes as remediated, not as a violation", async () => {
+            const svc = res(ECS_SERVICE, { enableExecuteCommand: true, desiredCount: 2 });
+            const verdict = await evaluatePack([svc], { config: REMEDIATE });
+            assert.deepEqual(verdict.violations, []);
+            assert.deepEqual(verdict.remediated, [{ policy: "ecs-exec-forbid", urn: svc.urn }]);
+            assert.equal(verdict.judged, 1);
+        });
+
+        it("keeps the violation, at the mandatory level, when the remediation declines", async () => {
+            const repo = res(ECR, {
+                imageTagMutability: "MUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: "v*", filterType: "WILDCARD" }],
+            });
+            const verdict = await evaluatePack([repo], { config: { all: "advisory", ...REMEDIATE } });
+            assert.deepEqual(verdict.remediated, []);
+            assert.deepEqual(
+                verdict.violations.map((v) => [v.policy, v.enforcementLevel]),
+                [["registry-tag-immutability-require", "mandatory"]],
+            );
+        });
+
+        it("remediates inputs holding a secret through the engine's own Remediate handler", async () => {
+            const svc = res(ECS_SERVICE, { enableExecuteCommand: true, tags: { token: secret("s3cr3t") } });
+            const verdict = await evaluatePack([svc], { config: REMEDIATE });
+            assert.deepEqual(verdict.violations, []);
+            assert.deepEqual(verdict.remediated, [{ policy: "ecs-exec-forbid", urn: svc.urn }]);
+        });
+
+        it("leaves a value unknown during a preview to the deploy: nothing remediated, the preview advisory stays", async () => {
+            const svc = res(ECS_SERVICE, { enableExecuteCommand: UNKNOWN });
+            const verdict = await evaluatePack([svc], { config: REMEDIATE, preview: true });
+            assert.deepEqual(verdict.remediated, []);
+            assert.deepEqual(
+                verdict.violations.map((v) => [v.policy, v.enforcementLevel]),
+                [["ecs-exec-forbid", "advisory"]],
+            );
+            assert.match(verdict.violations[0].message, /can't run policy .* during preview/);
+        });
+
+        it("remediates nothing at the other levels", async () => {
+            const svc = res(ECS_SERVICE, { enableExecuteCommand: true });
+            const verdict = await evaluatePack([svc], { config: { "ecs-exec-forbid": "mandatory" } });
+            assert.deepEqual(verdict.remediated, []);
+            assert.deepEqual(
+                verdict.violations.map((v) => v.policy),
+                ["ecs-exec-forbid"],
+            );
+        });
+
+        it("gives the same verdict on the plain-JSON shortcut and through the analyzer's requests", async () => {
+            const resources = [
+                res(ECS_SERVICE, { enableExecuteCommand: true }),
+                res(ECR, { name: "app" }),
+                res(ECR, { imageTagMutability: "IMMUTABLE_WITH_EXCLUSION" }),
+                res("aws:ec2/instance:Instance", { ami: "ami-1", metadataOptions: { httpTokens: "optional" } }),
+            ];
+            const config = { ...REMEDIATE, "imdsv2-require": "remediate" } as const;
+            const shortcut = await evaluatePack(resources, { config });
+            setPlainJsonShortcut(false);
+            try {
+                assert.deepEqual(await evaluatePack(resources, { config }), shortcut);
+            } finally {
+                setPlainJsonShortcut(true);
+            }
+            assert.deepEqual(
+                shortcut.remediated.map((r) => r.policy),
+                ["ecs-exec-forbid", "registry-tag-immutability-require", "imdsv2-require"],
+            );
+        });
+    });
+
+    describe("pack config errors", () => {
         it("refuses a config naming a policy the pack does not have", () => {
             assert.throws(() => ruleSettings({ "no-such-rule": "mandatory" }), /unknown policy "no-such-rule"/);
         });

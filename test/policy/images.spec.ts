@@ -1,3 +1,14 @@
+import * as assert from "node:assert/strict";
+import { synthesize } from "../../bin/lib/synthesize";
+import { AwsImageRegistry } from "../../components/aws/imageRegistry";
+import { AzureImageRegistry } from "../../components/azure/imageRegistry";
+import { GcpImageRegistry } from "../../components/gcp/imageRegistry";
+import { evaluatePack } from "../../policy/evaluate";
+import {
+    BUILD_CACHE_ROLE_LABEL,
+    BUILD_CACHE_TAG_FILTER,
+    buildCacheRepositoryName,
+} from "../../components/core/buildCache";
 import { DIGEST, table } from "./support";
 
 const TD = "aws:ecs/taskDefinition:TaskDefinition";
@@ -20,6 +31,20 @@ const pinned = `123456789012.dkr.ecr.us-east-1.amazonaws.com/api@${DIGEST}`;
 describe("image-digest-require", () => {
     table("image-digest-require", [
         { it: "accepts an ECS container pinned by digest", type: TD, inputs: ecs(pinned), expect: [] },
+        {
+            it: "rejects an image pinned by digest in a build-cache repository (ECR <repo>-buildcache)",
+            type: TD,
+            inputs: ecs(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${buildCacheRepositoryName("api")}@${DIGEST}`),
+            expect: ["is pulled from a build-cache repository"],
+        },
+        {
+            it: "rejects a Cloud Run image from an Artifact Registry build-cache repository",
+            type: RUN2,
+            inputs: {
+                template: { containers: [{ image: `us-docker.pkg.dev/p/api-buildcache/api@${DIGEST}` }] },
+            },
+            expect: ["is pulled from a build-cache repository"],
+        },
         {
             it: "rejects :latest in ECS containerDefinitions (JSON text)",
             type: TD,
@@ -162,6 +187,56 @@ describe("registry-tag-immutability-require", () => {
             expect: [],
         },
         { it: "does not judge a non-Docker repository (npm)", type: GAR, inputs: { format: "NPM" }, expect: [] },
+        {
+            it: "accepts the ECR build-cache repository the components create: only the cache tag's filter excluded",
+            type: ECR,
+            inputs: {
+                name: buildCacheRepositoryName("api"),
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: BUILD_CACHE_TAG_FILTER, filterType: "WILDCARD" }],
+            },
+            expect: [],
+        },
+        {
+            it: "rejects ECR IMMUTABLE_WITH_EXCLUSION that excludes another filter beside the cache tag's",
+            type: ECR,
+            inputs: {
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [
+                    { filter: "buildcache*", filterType: "WILDCARD" },
+                    { filter: "v*", filterType: "WILDCARD" },
+                ],
+            },
+            expect: ["leaves tags mutable (v*)"],
+        },
+        {
+            it: "rejects the cache tag's filter when the team's allowedMutableTagFilters replaces the default without it",
+            type: ECR,
+            inputs: {
+                imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+                imageTagMutabilityExclusionFilters: [{ filter: "buildcache*", filterType: "WILDCARD" }],
+            },
+            config: { allowedMutableTagFilters: ["cache-*"] },
+            expect: ["leaves tags mutable (buildcache*)"],
+        },
+        {
+            it: "accepts the Artifact Registry build-cache repository the components create: labelled and named as one",
+            type: GAR,
+            inputs: { format: "DOCKER", repositoryId: buildCacheRepositoryName("api"), labels: BUILD_CACHE_ROLE_LABEL },
+            expect: [],
+        },
+        {
+            it: "rejects a repository labelled immutable-role: build-cache whose id is not a cache repository's (the release repository)",
+            type: GAR,
+            inputs: { format: "DOCKER", repositoryId: "api", labels: { team: "web", "immutable-role": "build-cache" } },
+            expect: ['labelled immutable-role: build-cache, but repositoryId "api" does not end in -buildcache'],
+        },
+        {
+            it: "rejects a repository named *-buildcache without the build-cache label",
+            type: GAR,
+            inputs: { format: "DOCKER", repositoryId: "api-buildcache", labels: { "immutable-role": "release" } },
+            expect: ["tags can be overwritten (dockerConfig.immutableTags unset)"],
+        },
         {
             it: "does not judge a remote (pull-through) repository",
             type: GAR,
@@ -436,4 +511,31 @@ describe("image rules on more container platforms, and unreadable values", () =>
             expect: ['cannot read dockerConfig.immutableTags "yes"'],
         },
     ]);
+});
+
+describe("registry-tag-immutability-require and the registries' build caches (components/core/buildCache.ts)", function () {
+    this.timeout(30_000);
+
+    it("accepts every repository the three image registries create with buildCache: release and cache", async () => {
+        const { resources } = await synthesize(
+            () => {
+                new AwsImageRegistry("api-aws", { repositoryName: "api", buildCache: true });
+                new GcpImageRegistry("api-gcp", { location: "us-central1", repositoryName: "api", buildCache: true });
+                new AzureImageRegistry("api-azure", {
+                    resourceGroupName: "rg",
+                    registryName: "immutablereleases",
+                    repositoryName: "api",
+                    buildCache: true,
+                });
+            },
+            { project: "immutable", stack: "build" },
+        );
+        const judged = resources.filter((r) => r.type === ECR || r.type === GAR);
+        assert.equal(judged.length, 4, "a release and a cache repository on ECR and on Artifact Registry");
+        const verdict = await evaluatePack(resources);
+        assert.deepEqual(
+            verdict.violations.filter((v) => v.policy === "registry-tag-immutability-require"),
+            [],
+        );
+    });
 });

@@ -13,9 +13,9 @@ import { RULES, ruleNamed } from "../../policy/catalog";
 import { evaluatePack } from "../../policy/evaluate";
 import { NEVER_REMEDIATED, REMEDIATIONS } from "../../policy/remediations/index";
 import { plannedRemediations } from "../../policy/remediations/preview";
-import { remediateInPlace, remediatedProps, type Remediation } from "../../policy/remediations/remediation";
+import { remediateInPlace, type Remediation } from "../../policy/remediations/remediation";
 import { Family, MigrationStage, type ResourceRule } from "../../policy/rule";
-import { RESOURCE_TYPE as T } from "../../policy/model/types";
+import { RESOURCE_TYPE } from "../../policy/model/types";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../policy/wire";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -128,14 +128,27 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
             offline.violations.filter((v) => v.policy === rule),
             [],
         );
-        const pure = remediatedProps(
+        const pure = remediateInPlace(
             ruleNamed(rule) as ResourceRule<any>,
             REMEDIATIONS.get(rule)!,
             type,
-            before,
+            structuredClone(before),
             (ruleNamed(rule) as ResourceRule<any>).defaults,
         );
         assert.deepEqual(pure, after, "the offline remediation gives the engine's properties");
+        const atRemediate = await evaluatePack(
+            [{ urn: `urn:pulumi:prod::shop::${type}::r`, type, name: "r", inputs: before }],
+            { config: REMEDIATE_CONFIG },
+        );
+        assert.deepEqual(
+            atRemediate.remediated.map((r) => r.policy),
+            [rule],
+            "the offline evaluator at the remediate level reports what the engine remediates",
+        );
+        assert.deepEqual(
+            atRemediate.violations.filter((v) => v.policy === rule),
+            [],
+        );
     }
 
     before(async function () {
@@ -179,7 +192,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
         const userData = secret("#!/bin/sh\nexec /opt/app/run");
         await remediatesTo(
             "imdsv2-require",
-            T.awsInstance,
+            RESOURCE_TYPE.awsInstance,
             {
                 ami: "ami-0abc",
                 metadataOptions: { httpTokens: "optional", httpPutResponseHopLimit: 2 },
@@ -196,7 +209,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("imdsv2-require: adds metadataOptions to a launch template that has none", async () => {
         await remediatesTo(
             "imdsv2-require",
-            T.awsLaunchTemplate,
+            RESOURCE_TYPE.awsLaunchTemplate,
             { imageId: "ami-0abc", instanceType: "t3.micro" },
             { imageId: "ami-0abc", instanceType: "t3.micro", metadataOptions: { httpTokens: "required" } },
         );
@@ -207,9 +220,9 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
             ami: "ami-0abc",
             userData: "#!/bin/sh\nREGION=$(curl -s http://169.254.169.254/latest/meta-data/placement/region)",
         };
-        assert.deepEqual(await remediate(T.awsInstance, props), []);
+        assert.deepEqual(await remediate(RESOURCE_TYPE.awsInstance, props), []);
         assert.deepEqual(
-            (await analyze(T.awsInstance, props)).filter(([p]) => p === "imdsv2-require"),
+            (await analyze(RESOURCE_TYPE.awsInstance, props)).filter(([p]) => p === "imdsv2-require"),
             [["imdsv2-require", "mandatory"]],
         );
         const withToken = {
@@ -219,7 +232,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
                 'curl -s -H "X-aws-ec2-metadata-token: $T" http://169.254.169.254/latest/meta-data/placement/region',
         };
         assert.deepEqual(
-            (await remediate(T.awsInstance, withToken)).map((r) => r.policy),
+            (await remediate(RESOURCE_TYPE.awsInstance, withToken)).map((r) => r.policy),
             ["imdsv2-require"],
         );
     });
@@ -227,7 +240,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("registry-tag-immutability-require: ECR MUTABLE becomes IMMUTABLE", async () => {
         await remediatesTo(
             "registry-tag-immutability-require",
-            T.awsEcrRepository,
+            RESOURCE_TYPE.awsEcrRepository,
             { name: "shop", imageTagMutability: "MUTABLE", forceDelete: false },
             { name: "shop", imageTagMutability: "IMMUTABLE", forceDelete: false },
         );
@@ -236,7 +249,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("registry-tag-immutability-require: an Artifact Registry DOCKER repository gets dockerConfig.immutableTags", async () => {
         await remediatesTo(
             "registry-tag-immutability-require",
-            T.gcpArtifactRepository,
+            RESOURCE_TYPE.gcpArtifactRepository,
             { repositoryId: "shop", format: "DOCKER", location: "europe-west1" },
             { repositoryId: "shop", format: "DOCKER", location: "europe-west1", dockerConfig: { immutableTags: true } },
         );
@@ -248,9 +261,9 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
             imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
             imageTagMutabilityExclusionFilters: [{ filter: "latest*", filterType: "WILDCARD" }],
         };
-        assert.deepEqual(await remediate(T.awsEcrRepository, props), []);
+        assert.deepEqual(await remediate(RESOURCE_TYPE.awsEcrRepository, props), []);
         assert.deepEqual(
-            (await analyze(T.awsEcrRepository, props)).map(([p]) => p),
+            (await analyze(RESOURCE_TYPE.awsEcrRepository, props)).map(([p]) => p),
             ["registry-tag-immutability-require"],
         );
     });
@@ -258,7 +271,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("project-ssh-keys-forbid: sets block-project-ssh-keys on a GCP instance, keeping its other metadata", async () => {
         await remediatesTo(
             "project-ssh-keys-forbid",
-            T.gcpInstance,
+            RESOURCE_TYPE.gcpInstance,
             { machineType: "e2-small", zone: "europe-west1-b", metadata: { "startup-script": "exec /opt/app/run" } },
             {
                 machineType: "e2-small",
@@ -271,7 +284,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("serial-port-forbid: turns serial-port-enable off on an instance template and on a project metadata item", async () => {
         await remediatesTo(
             "serial-port-forbid",
-            T.gcpProjectMetadataItem,
+            RESOURCE_TYPE.gcpProjectMetadataItem,
             { key: "serial-port-enable", value: "TRUE" },
             { key: "serial-port-enable", value: "false" },
         );
@@ -279,7 +292,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
             machineType: "e2-small",
             metadata: { "block-project-ssh-keys": "true", "serial-port-enable": "true" },
         };
-        const done = await remediate(T.gcpInstanceTemplate, before);
+        const done = await remediate(RESOURCE_TYPE.gcpInstanceTemplate, before);
         assert.deepEqual(done, [
             {
                 policy: "serial-port-forbid",
@@ -292,7 +305,7 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
         ]);
         const access = ["serial-port-forbid", "project-ssh-keys-forbid"];
         assert.deepEqual(
-            (await analyze(T.gcpInstanceTemplate, done[0].properties!)).filter(([p]) => access.includes(p)),
+            (await analyze(RESOURCE_TYPE.gcpInstanceTemplate, done[0].properties!)).filter(([p]) => access.includes(p)),
             [],
         );
     });
@@ -300,14 +313,14 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("serial-port-forbid: writes where the resource keeps its metadata: a per-instance config's preserved state", async () => {
         await remediatesTo(
             "serial-port-forbid",
-            T.gcpPerInstanceConfig,
+            RESOURCE_TYPE.gcpPerInstanceConfig,
             { instanceGroupManager: "web", preservedState: { metadata: { "serial-port-enable": "t" } } },
             { instanceGroupManager: "web", preservedState: { metadata: { "serial-port-enable": "false" } } },
         );
     });
 
     it("chains remediations on one resource: project keys blocked, then the serial port off, both in the final properties", async () => {
-        const done = await remediate(T.gcpInstance, {
+        const done = await remediate(RESOURCE_TYPE.gcpInstance, {
             machineType: "e2-small",
             metadata: secret({ "serial-port-enable": "1", "startup-script": "exec /opt/app/run" }),
         });
@@ -326,7 +339,9 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
             "metadata stays a secret",
         );
         assert.deepEqual(
-            (await analyze(T.gcpInstance, last)).map(([p]) => p).filter((p) => p !== "golden-image-require"),
+            (await analyze(RESOURCE_TYPE.gcpInstance, last))
+                .map(([p]) => p)
+                .filter((p) => p !== "golden-image-require"),
             [],
             "passes both rules (the image is not part of this spec)",
         );
@@ -335,19 +350,22 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
     it("ecs-exec-forbid: enableExecuteCommand becomes false", async () => {
         await remediatesTo(
             "ecs-exec-forbid",
-            T.awsEcsService,
+            RESOURCE_TYPE.awsEcsService,
             { cluster: "arn:aws:ecs:eu-west-1:1:cluster/shop", enableExecuteCommand: true, desiredCount: 2 },
             { cluster: "arn:aws:ecs:eu-west-1:1:cluster/shop", enableExecuteCommand: false, desiredCount: 2 },
         );
     });
 
     it("leaves a compliant resource alone (no remediation reported)", async () => {
-        assert.deepEqual(await remediate(T.awsEcsService, { enableExecuteCommand: false }), []);
-        assert.deepEqual(await remediate(T.awsEcrRepository, { name: "x", imageTagMutability: "IMMUTABLE" }), []);
+        assert.deepEqual(await remediate(RESOURCE_TYPE.awsEcsService, { enableExecuteCommand: false }), []);
+        assert.deepEqual(
+            await remediate(RESOURCE_TYPE.awsEcrRepository, { name: "x", imageTagMutability: "IMMUTABLE" }),
+            [],
+        );
     });
 
     it("cannot remediate during a preview when the value it reads is unknown: the engine's diagnostic", async () => {
-        const done = await remediate(T.awsEcsService, { enableExecuteCommand: UNKNOWN });
+        const done = await remediate(RESOURCE_TYPE.awsEcsService, { enableExecuteCommand: UNKNOWN });
         assert.equal(done.length, 1);
         assert.equal(done[0].policy, "ecs-exec-forbid");
         assert.match(done[0].diagnostic ?? "", /can't run remediation 'ecs-exec-forbid' .* during preview/);
@@ -357,8 +375,8 @@ describe("remediation through the real pack process (Remediate over gRPC, policy
         await configure(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", "mandatory.json"), "utf8")));
         try {
             const props = { enableExecuteCommand: true };
-            assert.deepEqual(await remediate(T.awsEcsService, props), []);
-            assert.deepEqual(await analyze(T.awsEcsService, props), [["ecs-exec-forbid", "mandatory"]]);
+            assert.deepEqual(await remediate(RESOURCE_TYPE.awsEcsService, props), []);
+            assert.deepEqual(await analyze(RESOURCE_TYPE.awsEcsService, props), [["ecs-exec-forbid", "mandatory"]]);
         } finally {
             await configure(REMEDIATE_CONFIG);
         }
@@ -370,18 +388,22 @@ describe("remediations offline (policy/remediations/preview.ts)", () => {
 
     it("reports what each remediation would set, and why it declines, for the resources its rule rejects", () => {
         const planned = plannedRemediations([
-            { urn: urn("svc"), type: T.awsEcsService, inputs: { enableExecuteCommand: true } },
-            { urn: urn("ok"), type: T.awsEcsService, inputs: { enableExecuteCommand: false } },
+            { urn: urn("svc"), type: RESOURCE_TYPE.awsEcsService, inputs: { enableExecuteCommand: true } },
+            { urn: urn("ok"), type: RESOURCE_TYPE.awsEcsService, inputs: { enableExecuteCommand: false } },
             {
                 urn: urn("repo"),
-                type: T.awsEcrRepository,
+                type: RESOURCE_TYPE.awsEcrRepository,
                 inputs: {
                     imageTagMutability: "MUTABLE_WITH_EXCLUSION",
                     imageTagMutabilityExclusionFilters: [{ filter: "v*", filterType: "WILDCARD" }],
                 },
             },
             { urn: urn("sg"), type: "aws:ec2/securityGroup:SecurityGroup", inputs: { ingress: [] } },
-            { urn: urn("fleet"), type: T.awsSpotFleetRequest, inputs: { launchSpecifications: [{ ami: "ami-1" }] } },
+            {
+                urn: urn("fleet"),
+                type: RESOURCE_TYPE.awsSpotFleetRequest,
+                inputs: { launchSpecifications: [{ ami: "ami-1" }] },
+            },
         ]);
         assert.deepEqual(planned, [
             { urn: urn("svc"), policy: "ecs-exec-forbid", sets: [{ path: ["enableExecuteCommand"], value: false }] },
@@ -393,7 +415,7 @@ describe("remediations offline (policy/remediations/preview.ts)", () => {
             {
                 urn: urn("fleet"),
                 policy: "imdsv2-require",
-                declined: `${T.awsSpotFleetRequest}: move it to a launch template that requires session tokens`,
+                declined: `${RESOURCE_TYPE.awsSpotFleetRequest}: move it to a launch template that requires session tokens`,
             },
         ]);
     });
@@ -402,12 +424,12 @@ describe("remediations offline (policy/remediations/preview.ts)", () => {
         const planned = plannedRemediations([
             {
                 urn: urn("lt"),
-                type: T.awsLaunchTemplate,
+                type: RESOURCE_TYPE.awsLaunchTemplate,
                 inputs: {
                     userData: secret(Buffer.from("curl http://169.254.169.254/latest/meta-data/").toString("base64")),
                 },
             },
-            { urn: urn("enc"), type: T.awsInstance, inputs: { ami: "ami-1", userData: secret(UNKNOWN) } },
+            { urn: urn("enc"), type: RESOURCE_TYPE.awsInstance, inputs: { ami: "ami-1", userData: secret(UNKNOWN) } },
         ]);
         assert.deepEqual(
             planned.map((p) => [p.policy, p.declined]),
@@ -418,12 +440,32 @@ describe("remediations offline (policy/remediations/preview.ts)", () => {
         );
     });
 
+    it("leaves a repository labelled as a build cache to the team: immutable tags would break the cache", () => {
+        const planned = plannedRemediations([
+            {
+                urn: urn("cache"),
+                type: RESOURCE_TYPE.gcpArtifactRepository,
+                inputs: { format: "DOCKER", repositoryId: "api", labels: { "immutable-role": "build-cache" } },
+            },
+        ]);
+        assert.deepEqual(
+            planned.map((p) => [p.policy, p.sets, p.declined]),
+            [
+                [
+                    "registry-tag-immutability-require",
+                    undefined,
+                    "labelled as a build cache, whose tag must move: name it <repository>-buildcache, or drop the label",
+                ],
+            ],
+        );
+    });
+
     it("respects the rule's config: an allowed ECR exclusion filter is no violation, so nothing to remediate", () => {
         const inputs = {
             imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
             imageTagMutabilityExclusionFilters: [{ filter: "cache-*", filterType: "WILDCARD" }],
         };
-        const resource = [{ urn: urn("repo"), type: T.awsEcrRepository, inputs }];
+        const resource = [{ urn: urn("repo"), type: RESOURCE_TYPE.awsEcrRepository, inputs }];
         assert.equal(plannedRemediations(resource).length, 1);
         assert.deepEqual(
             plannedRemediations(resource, () => ({ allowedMutableTagFilters: ["cache-*"] })),

@@ -78,8 +78,14 @@ describe("the build stack (stacks/Pulumi.build.yaml)", () => {
         );
         const releases = (build.inputs.tags as string[]).map((t) => t.replace(/:[^:/]+$/, ""));
         assert.ok(!releases.includes("123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service-buildcache"));
-        const off = synth.resources.filter((r) => r.type === "docker-build:index:Image")[0];
+        const withoutCache = await synthBuild({ version: "v42", buildCache: "false" });
+        const off = withoutCache.resources.filter((r) => r.type === "docker-build:index:Image")[0];
         assert.equal(off.inputs.cacheTo, undefined, "no cache unless asked");
+    });
+
+    it("ships with the build cache on (the compliance spec holds the shipped stacks to the pack)", () => {
+        const build = synth.resources.find((r) => r.type === "docker-build:index:Image")!;
+        assert.ok((build.inputs.cacheTo as any[]).length > 0, "the shipped build stack caches its build");
     });
 
     it("names the registry's Azure resource group, so environment stacks can name the registry it holds", () => {

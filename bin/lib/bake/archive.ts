@@ -3,7 +3,7 @@
  * updates and its security suite), read before anything is bootstrapped so that a package name the archive does
  * not know is refused in seconds, with the names, instead of after a bootstrap.
  */
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 import { runWithInput } from "./host";
 import { aptSources, type BootstrapRequest } from "./rootfs";
 
@@ -51,10 +51,10 @@ async function fetchIndex(url: string, timeoutMs: number): Promise<string> {
     try {
         response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err: any) {
-        throw new BakeError("resolve", `cannot read the package index ${url}: ${err?.cause?.message ?? err.message}`);
+        throw new StepError("resolve", `cannot read the package index ${url}: ${err?.cause?.message ?? err.message}`);
     }
     if (!response.ok) {
-        throw new BakeError(
+        throw new StepError(
             "resolve",
             `the package index ${url} answered ${response.status} (is the mirror and release right?)`,
         );
@@ -72,7 +72,7 @@ export async function checkPackagesExist(req: BootstrapRequest, timeoutMs = 120_
     }
     const unknown = unknownPackages(req.packages, index);
     if (unknown.length > 0) {
-        throw new BakeError(
+        throw new StepError(
             "resolve",
             `unknown package${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}: not in ${req.release}, ${req.release}-updates or ${req.release}-security (main) at ${req.mirror}`,
         );

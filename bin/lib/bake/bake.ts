@@ -14,7 +14,7 @@ import { VersionProblem, describeVersionProblem, versionProblem } from "../../..
 import { checkPackagesExist } from "./archive";
 import { diskBytes, loadDefinition, type LoadedDefinition } from "./definition";
 import { assembleDisk } from "./disk";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 import { FILES, bakeFile, verifyRoundTrips, writeAwsVmdk, writeAzureVhd, writeGcpTarball } from "./formats";
 import { diskLayout, layoutSeed, type DiskLayout } from "./gpt";
 import { hostProblem, hostToolVersions, sha256File } from "./host";
@@ -31,7 +31,7 @@ import {
     pinDifferences,
 } from "./rootfs";
 import { uploadPlan, uploadUnavailable, type UploadTarget } from "./upload";
-import { formatDuration, type StepProgress } from "../release/progress";
+import { formatDuration, stepRunner, type StepProgress, type StepRunner } from "../release/progress";
 import { run, tail } from "../release/process";
 
 /** Everything one bake is made from (parsed and checked by the command). */
@@ -68,8 +68,6 @@ export interface BakeTools {
     runUpload?: (command: string, args: string[]) => Promise<{ code: number | null; output: string }>;
 }
 
-type StepRunner = <T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string) => Promise<T>;
-
 function mib(bytes: number): string {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -77,7 +75,7 @@ function mib(bytes: number): string {
 /** The output directory may not hold anything: versions are immutable, a bake never overwrites one. */
 function checkOut(out: string): void {
     if (fs.existsSync(out) && (!fs.statSync(out).isDirectory() || fs.readdirSync(out).length > 0)) {
-        throw new BakeError(
+        throw new StepError(
             "check",
             `--out ${out} already exists and is not an empty directory: a bake never overwrites one`,
         );
@@ -123,7 +121,7 @@ async function build(
             if (req.pins) {
                 const diffs = pinDifferences(req.pins, packages);
                 if (diffs.length > 0) {
-                    throw new BakeError(
+                    throw new StepError(
                         `${prefix}customize`,
                         `the mirror did not give the pinned package set (${diffs.length} difference${diffs.length === 1 ? "" : "s"}: ${diffs.slice(0, 8).join("; ")}${diffs.length > 8 ? "; ..." : ""}); point base.mirror at a snapshot that has these versions (https://snapshot.debian.org)`,
                     );
@@ -159,26 +157,15 @@ function differingPartitions(a: string, b: string, layout: DiskLayout): string[]
     return regions.filter(([, at, len]) => sha256File(a, at, len) !== sha256File(b, at, len)).map(([name]) => name);
 }
 
-/** Runs a bake; resolves with the written manifest, rejects with a {@link BakeError} (and nothing in `out`). */
+/** Runs a bake; resolves with the written manifest, rejects with a {@link StepError} (and nothing in `out`). */
 export async function bake(req: BakeRequest, tools: BakeTools): Promise<BakeManifest> {
     const { progress } = tools;
     const started = Date.now();
-    const step: StepRunner = (name, fn, summary) =>
-        progress.step(
-            name,
-            async () => {
-                try {
-                    return await fn();
-                } catch (err: any) {
-                    throw err instanceof BakeError ? err : new BakeError(name, err?.message ?? String(err));
-                }
-            },
-            summary,
-        );
+    const step = stepRunner(progress);
 
     const problem = versionProblem(req.version);
     if (problem) {
-        throw new BakeError("check", `--version ${JSON.stringify(req.version)} ${describeVersionProblem(problem)}`);
+        throw new StepError("check", `--version ${JSON.stringify(req.version)} ${describeVersionProblem(problem)}`);
     }
     const out = path.resolve(req.out);
     const loaded = await step(
@@ -188,7 +175,7 @@ export async function bake(req: BakeRequest, tools: BakeTools): Promise<BakeMani
             checkOut(out);
             const host = hostProblem(def.definition.bootModes.some((m) => m !== "bios"));
             if (host) {
-                throw new BakeError("check", `this host cannot bake: ${host}`);
+                throw new StepError("check", `this host cannot bake: ${host}`);
             }
             return def;
         },
@@ -199,7 +186,7 @@ export async function bake(req: BakeRequest, tools: BakeTools): Promise<BakeMani
     try {
         layout = diskLayout(diskBytes(def), layoutSeed(def.name, req.version));
     } catch (err: any) {
-        throw new BakeError("check", `${req.definition}: ${err.message}`);
+        throw new StepError("check", `${req.definition}: ${err.message}`);
     }
     const breq = bootstrapRequest(loaded, req.epoch, req.pins);
     await step(
@@ -236,7 +223,7 @@ export async function bake(req: BakeRequest, tools: BakeTools): Promise<BakeMani
                     const r = await (tools.boot ?? bootTest)(raw, mode, work, req.timeouts.bootMs);
                     const problems = r.smoke ? smokeProblems(mode, r.smoke) : [r.problem ?? "no smoke line"];
                     if (problems.length > 0) {
-                        throw new BakeError(
+                        throw new StepError(
                             `boot ${mode}`,
                             `${problems.join("; ")}${r.smoke ? `\n  smoke line: ${r.smoke.line}` : ""}\n  serial console (last lines):\n${r.serialTail.replace(/^/gm, "    ")}\nNothing was published.`,
                         );
@@ -296,7 +283,7 @@ export async function bake(req: BakeRequest, tools: BakeTools): Promise<BakeMani
                     if (second.sha256 !== first.sha256) {
                         const where = differingPartitions(raw, rebuiltRaw, layout);
                         const pkgs = pinDifferences(first.packages, second.packages);
-                        throw new BakeError(
+                        throw new StepError(
                             "reproduce",
                             `the rebuild gave ${second.sha256}, the first build ${first.sha256}: they differ in the ${where.join(", ")}${pkgs.length ? `; the archive moved in between (${pkgs.slice(0, 4).join("; ")})` : ""}. Nothing was published.`,
                         );
@@ -385,7 +372,7 @@ async function upload(
             async () => {
                 const r = await runner(plan.command, plan.args);
                 if (r.code !== 0) {
-                    throw new BakeError(
+                    throw new StepError(
                         `upload ${target.cloud}`,
                         `${plan.command} exited with status ${r.code}: ${r.output}`,
                     );

@@ -11,7 +11,7 @@ import Ajv, { type ErrorObject } from "ajv";
 import { parseDocument, stringify } from "yaml";
 import { BootMode } from "../../../components/core/bakeManifest";
 import { findInstalls } from "../../../policy/model/boot";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 
 /** The definition's JSON schema (also for editors: `# yaml-language-server: $schema=.../image.schema.json`). */
 import schemaDocument = require("./image.schema.json");
@@ -204,13 +204,13 @@ function checkSource(dir: string, field: string, source: string, kind: "file" | 
 
 /**
  * Checks a parsed definition. `where` names it in messages (`stacks/app/image.yaml`), `dir` resolves its
- * relative paths. Throws a {@link BakeError} at step `check` listing every problem found.
+ * relative paths. Throws a {@link StepError} at step `check` listing every problem found.
  */
 export function validateDefinition(value: unknown, where: string, dir: string): ImageDefinition {
     const validate = schemaValidator();
     if (!validate(value)) {
         const problems = relevantErrors(validate.errors ?? []).map((e) => describeSchemaError(e, value));
-        throw new BakeError("check", `${where}: ${[...new Set(problems)].join("; ")}`);
+        throw new StepError("check", `${where}: ${[...new Set(problems)].join("; ")}`);
     }
     const def = value as ImageDefinition;
     const problems: string[] = [];
@@ -281,7 +281,7 @@ export function validateDefinition(value: unknown, where: string, dir: string): 
         }
     }
     if (problems.length > 0) {
-        throw new BakeError("check", `${where}: ${problems.join("; ")}`);
+        throw new StepError("check", `${where}: ${problems.join("; ")}`);
     }
     return def;
 }
@@ -293,11 +293,11 @@ export function loadDefinition(file: string): LoadedDefinition {
     try {
         bytes = fs.readFileSync(full);
     } catch (err: any) {
-        throw new BakeError("check", `cannot read the image definition ${file} (${err.code ?? err.message})`);
+        throw new StepError("check", `cannot read the image definition ${file} (${err.code ?? err.message})`);
     }
     const doc = parseDocument(bytes.toString("utf8"), { prettyErrors: false });
     if (doc.errors.length > 0) {
-        throw new BakeError("check", `${file} is not valid YAML: ${doc.errors[0].message}`);
+        throw new StepError("check", `${file} is not valid YAML: ${doc.errors[0].message}`);
     }
     const dir = path.dirname(full);
     return {

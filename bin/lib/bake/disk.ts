@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 import {
     PartitionRole,
     SECTOR,
@@ -83,7 +83,7 @@ export async function buildEsp(file: string, rootfs: string, layout: DiskLayout,
     ];
     for (const [src, dst] of copies) {
         if (!fs.existsSync(src)) {
-            throw new BakeError(
+            throw new StepError(
                 "assemble",
                 `${path.relative(rootfs, src)} is missing from the image (shim-signed, grub-efi-amd64-signed)`,
             );
@@ -130,7 +130,7 @@ export async function buildRoot(
     await resetInodeTimes(file, epoch, env, workDir);
     const fsck = await run("e2fsck", ["-fn", file], { timeoutMs: 300_000, env });
     if (fsck.code !== 0) {
-        throw new BakeError(
+        throw new StepError(
             "assemble",
             `e2fsck found problems in the root file system:\n${tail(fsck.stdout + fsck.stderr, 10)}`,
         );
@@ -188,7 +188,7 @@ async function resetInodeTimes(
     const result = await run("debugfs", ["-w", "-f", script, file], { timeoutMs: 600_000, env });
     fs.rmSync(script);
     if (result.code !== 0 || /^sif: /m.test(result.stderr)) {
-        throw new BakeError("assemble", `debugfs could not reset inode times: ${tail(result.stderr, 4)}`);
+        throw new StepError("assemble", `debugfs could not reset inode times: ${tail(result.stderr, 4)}`);
     }
 }
 
@@ -201,7 +201,7 @@ export async function buildCoreImage(
 ): Promise<Buffer> {
     const modules = path.join(rootfs, "usr/lib/grub/i386-pc");
     if (!fs.existsSync(path.join(modules, "boot.img"))) {
-        throw new BakeError("assemble", "usr/lib/grub/i386-pc is missing from the image (grub-pc-bin)");
+        throw new StepError("assemble", "usr/lib/grub/i386-pc is missing from the image (grub-pc-bin)");
     }
     const cfg = path.join(workDir, "core.cfg");
     fs.writeFileSync(cfg, grubStubConfig(layout.rootFsUuid));
@@ -213,7 +213,7 @@ export async function buildCoreImage(
     const bios = partition(layout, PartitionRole.BiosBoot);
     const core = fs.readFileSync(file);
     if (core.length > bios.sizeSectors * SECTOR) {
-        throw new BakeError("assemble", `core.img (${core.length} bytes) does not fit the BIOS boot partition`);
+        throw new StepError("assemble", `core.img (${core.length} bytes) does not fit the BIOS boot partition`);
     }
     return patchCoreImage(core, bios.startSector);
 }

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createGunzip } from "node:zlib";
 import type { BakeFile } from "../../../components/core/bakeManifest";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 import { copySparse, hashInto, readAt, sha256File, writeAt } from "./host";
 import { buildEnv } from "./rootfs";
 import { VHD_FOOTER_BYTES, readVhdFooter, vhdFooter } from "./vhd";
@@ -188,7 +188,7 @@ export async function rawFromVmdk(file: string, workDir: string): Promise<string
     }
 }
 
-/** Checks that each format gives back exactly the raw disk; throws a BakeError naming the one that does not. */
+/** Checks that each format gives back exactly the raw disk; throws a StepError naming the one that does not. */
 export async function verifyRoundTrips(
     dir: string,
     rawSha256: string,
@@ -201,7 +201,7 @@ export async function verifyRoundTrips(
     };
     for (const [cloud, sha] of Object.entries(found)) {
         if (sha !== rawSha256) {
-            throw new BakeError("verify", `the ${cloud} format converts back to ${sha}, not the raw disk ${rawSha256}`);
+            throw new StepError("verify", `the ${cloud} format converts back to ${sha}, not the raw disk ${rawSha256}`);
         }
     }
     return found;

@@ -14,7 +14,7 @@ import {
     type BakeUploads,
     type BootTest,
 } from "../../../components/core/bakeManifest";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 
 /** Everything the manifest is made of. */
 export interface BakeManifestInput {
@@ -79,7 +79,7 @@ export function readPins(file: string): { packages: BakedPackage[]; sourceDateEp
     try {
         value = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (err: any) {
-        throw new BakeError(
+        throw new StepError(
             "check",
             `--pin-packages ${file}: cannot read a bake manifest (${err.code ?? err.message})`,
         );
@@ -88,11 +88,11 @@ export function readPins(file: string): { packages: BakedPackage[]; sourceDateEp
     try {
         manifest = validateBakeManifest(value, `--pin-packages ${file}`);
     } catch (err: any) {
-        throw new BakeError("check", err.message);
+        throw new StepError("check", err.message);
     }
     for (const [i, p] of manifest.packages.entries()) {
         if (!p || typeof p.name !== "string" || typeof p.version !== "string" || typeof p.arch !== "string") {
-            throw new BakeError(
+            throw new StepError(
                 "check",
                 `--pin-packages ${file}: packages[${i}] must be {name, version, arch}, got ${JSON.stringify(p)}`,
             );

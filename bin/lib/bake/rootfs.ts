@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import type { BakedPackage } from "../../../components/core/bakeManifest";
 import { packageSet, sshServers, type LoadedDefinition } from "./definition";
-import { BakeError } from "./errors";
+import { StepError } from "../release/errors";
 import { SMOKE_COMMAND, SMOKE_SCRIPT, SMOKE_UNIT, smokeScript, smokeUnit } from "./smoke";
 import { run, runChecked, tail } from "../release/process";
 
@@ -135,7 +135,7 @@ export async function bootstrap(
         env: { ...buildEnv(req.epoch), TMPDIR: workDir },
     });
     if (result.code !== 0 || result.timedOut) {
-        throw new BakeError("bootstrap", explainBootstrapFailure(result.stderr + result.stdout, result.timedOut));
+        throw new StepError("bootstrap", explainBootstrapFailure(result.stderr + result.stdout, result.timedOut));
     }
     if (cached) {
         fs.mkdirSync(path.dirname(cached), { recursive: true });
@@ -225,7 +225,7 @@ function write(rootfs: string, file: string, content: string | Buffer, mode = 0o
     const real = fs.realpathSync(path.dirname(target));
     const root = fs.realpathSync(rootfs);
     if (real !== root && !real.startsWith(`${root}/`)) {
-        throw new BakeError("customize", `${file}: its directory resolves to ${real}, outside the image (a symlink)`);
+        throw new StepError("customize", `${file}: its directory resolves to ${real}, outside the image (a symlink)`);
     }
     fs.rmSync(target, { force: true });
     fs.writeFileSync(target, content, { mode });
@@ -240,7 +240,7 @@ export function kernelVersion(rootfs: string): string {
         .filter((f) => f.startsWith("vmlinuz-"))
         .map((f) => f.slice("vmlinuz-".length));
     if (kernels.length !== 1) {
-        throw new BakeError(
+        throw new StepError(
             "customize",
             `expected one kernel in /boot, found ${kernels.length} (${kernels.join(", ")})`,
         );
@@ -341,13 +341,13 @@ async function enableUnits(rootfs: string, units: string[]): Promise<void> {
             fs.existsSync(path.join(rootfs, d, unit.replace(/@[^.]+\./, "@."))),
         );
         if (!found) {
-            throw new BakeError("customize", `enable: unit ${unit} is neither in units nor installed by a package`);
+            throw new StepError("customize", `enable: unit ${unit} is neither in units nor installed by a package`);
         }
     }
     // The image's own systemctl, offline (it detects the chroot and only writes the [Install] symlinks).
     const result = await run("chroot", [rootfs, "systemctl", "enable", ...units], { timeoutMs: 60_000 });
     if (result.code !== 0) {
-        throw new BakeError("customize", `systemctl enable ${units.join(" ")} failed: ${tail(result.stderr, 4)}`);
+        throw new StepError("customize", `systemctl enable ${units.join(" ")} failed: ${tail(result.stderr, 4)}`);
     }
 }
 
@@ -427,7 +427,7 @@ export async function customize(rootfs: string, ctx: CustomizeContext): Promise<
 export function checkSshServer(installed: BakedPackage[], allowed: boolean): boolean {
     const servers = sshServers(installed.map((p) => p.name));
     if (servers.length > 0 && !allowed) {
-        throw new BakeError(
+        throw new StepError(
             "customize",
             `the image would run an SSH server (${servers.join(", ")} installed as a dependency) without sshServer: true in the definition`,
         );

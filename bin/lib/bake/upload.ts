@@ -70,104 +70,84 @@ function objectPath(prefix: string | undefined, name: string, version: string, f
     return [...parts, name, version, file].join("/");
 }
 
+/** Each tool's options for a quiet copy that keeps the object's checksum or blob type and never overwrites. */
+const COPY_OPTIONS = {
+    aws: ["--only-show-errors", "--checksum-algorithm", "SHA256"],
+    azure: ["--blob-type", "PageBlob", "--overwrite", "false", "--log-level", "ERROR"],
+};
+
 /** The command that uploads one cloud's format from `dir`, and what the manifest records. */
 export function uploadPlan(target: UploadTarget, manifest: BakeManifest, dir: string): UploadPlan {
     const m = PATTERNS[target.cloud].exec(target.url)!;
+    const f = manifest.formats[target.cloud];
+    const local = path.join(dir, f.file);
+    const sha256 = f.sha256.slice(7);
+    const objectName = (prefix: string | undefined) => objectPath(prefix, manifest.name, manifest.version, f.file);
+    const plan = (command: string, args: string[], record: BakeUploads): UploadPlan => ({
+        cloud: target.cloud,
+        command,
+        args,
+        record,
+    });
     if (target.cloud === Cloud.Aws) {
-        const f = manifest.formats.aws;
-        const key = objectPath(m[2], manifest.name, manifest.version, f.file);
-        return {
-            cloud: target.cloud,
-            command: "aws",
-            args: [
-                "s3",
-                "cp",
-                path.join(dir, f.file),
-                `s3://${m[1]}/${key}`,
-                "--only-show-errors",
-                "--checksum-algorithm",
-                "SHA256",
-                "--metadata",
-                `sha256=${f.sha256.slice(7)}`,
-            ],
-            record: { aws: { bucket: m[1], key } },
-        };
+        const key = objectName(m[2]);
+        const args = ["s3", "cp", local, `s3://${m[1]}/${key}`, ...COPY_OPTIONS.aws, "--metadata", `sha256=${sha256}`];
+        return plan("aws", args, { aws: { bucket: m[1], key } });
     }
     if (target.cloud === Cloud.Gcp) {
-        const f = manifest.formats.gcp;
-        const object = objectPath(m[2], manifest.name, manifest.version, f.file);
-        return {
-            cloud: target.cloud,
-            command: "gsutil",
-            args: [
-                "-q",
-                "-h",
-                `x-goog-meta-sha256:${f.sha256.slice(7)}`,
-                "cp",
-                "-n",
-                path.join(dir, f.file),
-                `gs://${m[1]}/${object}`,
-            ],
-            // Compute Engine's image import takes the https form of the object.
-            record: { gcp: { url: `https://storage.googleapis.com/${m[1]}/${object}` } },
-        };
+        const object = objectName(m[2]);
+        const args = ["-q", "-h", `x-goog-meta-sha256:${sha256}`, "cp", "-n", local, `gs://${m[1]}/${object}`];
+        // Compute Engine's image import takes the https form of the object.
+        return plan("gsutil", args, { gcp: { url: `https://storage.googleapis.com/${m[1]}/${object}` } });
     }
-    const f = manifest.formats.azure;
-    const blob = objectPath(m[3], manifest.name, manifest.version, f.file);
-    const base = `https://${m[1]}.blob.core.windows.net/${m[2]}/${blob}`;
-    return {
-        cloud: target.cloud,
-        command: "azcopy",
-        args: [
-            "copy",
-            path.join(dir, f.file),
-            `${base}${m[4] ?? ""}`,
-            "--blob-type",
-            "PageBlob",
-            "--overwrite",
-            "false",
-            "--log-level",
-            "ERROR",
-        ],
-        // The SAS token (a credential) never goes into the manifest.
-        record: { azure: { url: base } },
-    };
+    const base = `https://${m[1]}.blob.core.windows.net/${m[2]}/${objectName(m[3])}`;
+    // The SAS token (a credential) never goes into the manifest.
+    return plan("azcopy", ["copy", local, `${base}${m[4] ?? ""}`, ...COPY_OPTIONS.azure], { azure: { url: base } });
 }
 
-/** Why a cloud's upload cannot run here (tool or credentials missing), or undefined. */
-export function uploadUnavailable(target: UploadTarget, env: NodeJS.ProcessEnv = process.env): string | undefined {
-    const home = env.HOME ?? os.homedir();
-    const exists = (p: string) => fs.existsSync(path.join(home, p));
-    if (target.cloud === Cloud.Aws) {
-        if (!onPath("aws", env)) {
-            return "the aws CLI is not on PATH";
-        }
-        const creds =
+/** Per cloud: the tool an upload runs, and whether the credentials it uses are there. */
+const TOOLS: Record<Cloud, { command: string; noTool: string; noCredentials: string; credentials: Credentials }> = {
+    [Cloud.Aws]: {
+        command: "aws",
+        noTool: "the aws CLI is not on PATH",
+        noCredentials: "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity token or ~/.aws)",
+        credentials: (env, exists) =>
             env.AWS_ACCESS_KEY_ID ||
             env.AWS_PROFILE ||
             env.AWS_WEB_IDENTITY_TOKEN_FILE ||
             env.AWS_CONTAINER_CREDENTIALS_FULL_URI ||
             exists(".aws/credentials") ||
-            exists(".aws/config");
-        return creds
-            ? undefined
-            : "no AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE, a web identity token or ~/.aws)";
-    }
-    if (target.cloud === Cloud.Gcp) {
-        if (!onPath("gsutil", env)) {
-            return "gsutil is not on PATH";
-        }
-        const creds =
+            exists(".aws/config"),
+    },
+    [Cloud.Gcp]: {
+        command: "gsutil",
+        noTool: "gsutil is not on PATH",
+        noCredentials: "no Google credentials (GOOGLE_APPLICATION_CREDENTIALS or gcloud auth login)",
+        credentials: (env, exists) =>
             env.GOOGLE_APPLICATION_CREDENTIALS ||
             env.CLOUDSDK_AUTH_ACCESS_TOKEN_FILE ||
             exists(".config/gcloud/credentials.db") ||
-            exists(".boto");
-        return creds ? undefined : "no Google credentials (GOOGLE_APPLICATION_CREDENTIALS or gcloud auth login)";
+            exists(".boto"),
+    },
+    [Cloud.Azure]: {
+        command: "azcopy",
+        noTool: "azcopy is not on PATH",
+        noCredentials: "no Azure credentials (a SAS token in the URL, AZCOPY_AUTO_LOGIN_TYPE or azcopy login)",
+        credentials: (env, exists, url) =>
+            /\?.*sig=/.test(url) || env.AZCOPY_AUTO_LOGIN_TYPE || env.AZCOPY_SPA_CLIENT_SECRET || exists(".azcopy"),
+    },
+};
+
+/** Whether a tool's credentials are set: in the environment, in a file under the home directory, or in the URL. */
+type Credentials = (env: NodeJS.ProcessEnv, exists: (homeFile: string) => boolean, url: string) => unknown;
+
+/** Why a cloud's upload cannot run here (tool or credentials missing), or undefined. */
+export function uploadUnavailable(target: UploadTarget, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    const tool = TOOLS[target.cloud];
+    if (!onPath(tool.command, env)) {
+        return tool.noTool;
     }
-    if (!onPath("azcopy", env)) {
-        return "azcopy is not on PATH";
-    }
-    const sas = /\?.*sig=/.test(target.url);
-    const creds = sas || env.AZCOPY_AUTO_LOGIN_TYPE || env.AZCOPY_SPA_CLIENT_SECRET || exists(".azcopy");
-    return creds ? undefined : "no Azure credentials (a SAS token in the URL, AZCOPY_AUTO_LOGIN_TYPE or azcopy login)";
+    const home = env.HOME ?? os.homedir();
+    const exists = (p: string) => fs.existsSync(path.join(home, p));
+    return tool.credentials(env, exists, target.url) ? undefined : tool.noCredentials;
 }

@@ -6,8 +6,10 @@
  *
  * TypeScript (`runtime.options.typescript`, on by default) is transpiled like the runner's ts-node in
  * transpile-only mode: the project's tsconfig.json compiler options, CommonJS output, files outside node_modules
- * only. Each file's output is cached on disk (keyed by TypeScript's version, the tsconfig text and the source),
- * so a plan after the first loads no TypeScript compiler at all; stack traces point at the TypeScript lines.
+ * only, with the compiler the runner picks (the project's own `typescript`, else the one @pulumi/pulumi's
+ * typescript-shim loads). Each file's output is cached on disk (keyed by the compiler's version, the tsconfig text
+ * and the source), so a plan after the first loads no TypeScript compiler at all; stack traces point at the
+ * TypeScript lines.
  *
  * Every stack runs the program afresh (as every `pulumi preview` is a new process): the modules the program
  * loaded are dropped from the module cache before the next stack, the SDKs stay loaded.
@@ -27,8 +29,15 @@ type ProgramResult = Promise<Record<string, unknown> | void> | Record<string, un
 const CLI_DIR = path.resolve(__dirname, "..", "..");
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
-/** Projects whose TypeScript files plan transpiles, with the tsconfig each uses. */
-const roots = new Map<string, { tsconfig?: string; cacheDir: string }>();
+/** A project whose TypeScript files plan transpiles: the tsconfig and compiler it uses, where output is cached. */
+interface Root {
+    tsconfig?: string;
+    cacheDir: string;
+    compiler: TypeScriptCompiler;
+}
+
+/** Projects whose TypeScript files plan transpiles, by folder. */
+const roots = new Map<string, Root>();
 let hookInstalled = false;
 
 /** Bumped when the transpilation below changes, so older cache entries are not reused. */
@@ -40,14 +49,51 @@ function sha1(...parts: string[]): string {
     return h.digest("hex");
 }
 
-function typescriptVersion(): string {
+/** The TypeScript compiler a project's files are transpiled with. */
+export interface TypeScriptCompiler {
+    /** What is loaded: the project's `typescript` package folder, or @pulumi/pulumi's typescript-shim.js. */
+    module: string;
+    /** The compiler's version (it keys cached output; telling it loads no compiler). */
+    version: string;
+    load(): typeof import("typescript");
+}
+
+function resolveFrom(request: string, paths: string[]): string | undefined {
     try {
-        return JSON.parse(fs.readFileSync(require.resolve("typescript/package.json"), "utf8")).version;
+        return require.resolve(request, { paths });
     } catch {
-        return "none";
+        return undefined;
     }
 }
-let tsVersion: string | undefined;
+
+function versionOf(packageJson: string): string {
+    return String(JSON.parse(fs.readFileSync(packageJson, "utf8")).version);
+}
+
+/**
+ * The compiler of a project's TypeScript, picked as Pulumi's Node.js runner picks it: the project's own `typescript`,
+ * else @pulumi/pulumi's typescript-shim.js (the project's SDK, else the one plan runs with), which loads a
+ * `typescript` installed beside the SDK, else the TypeScript the SDK vendors (3.8).
+ */
+export function typescriptFor(projectDir: string): TypeScriptCompiler {
+    const own = resolveFrom("typescript/package.json", [projectDir]);
+    if (own) {
+        return { module: path.dirname(own), version: versionOf(own), load: () => require(path.dirname(own)) };
+    }
+    const shim = resolveFrom("@pulumi/pulumi/typescript-shim", [projectDir, __dirname]);
+    if (!shim) {
+        throw new InputError(
+            `${projectDir}: cannot transpile TypeScript: neither typescript nor @pulumi/pulumi is installed for the project (run npm install there)`,
+        );
+    }
+    const beside = resolveFrom("typescript/package.json", [path.dirname(shim)]);
+    const vendored = () =>
+        fs
+            .readdirSync(path.join(path.dirname(shim), "vendor"))
+            .find((d) => d.startsWith("typescript@"))
+            ?.slice("typescript@".length) ?? "vendored";
+    return { module: shim, version: beside ? versionOf(beside) : vendored(), load: () => require(shim) };
+}
 
 /** Where transpiled files are cached: IMMUTABLE_PLAN_CACHE, else node_modules/.cache/immutable-plan of the project. */
 function cacheDirFor(projectDir: string): string {
@@ -59,7 +105,7 @@ function cacheDirFor(projectDir: string): string {
         : path.join(os.tmpdir(), "immutable-plan-cache");
 }
 
-function rootOf(filename: string): { tsconfig?: string; cacheDir: string } | undefined {
+function rootOf(filename: string): Root | undefined {
     for (const [dir, root] of roots) {
         if (filename.startsWith(dir + path.sep)) return root;
     }
@@ -69,8 +115,12 @@ function rootOf(filename: string): { tsconfig?: string; cacheDir: string } | und
 const optionsCache = new Map<string, Record<string, unknown>>();
 
 /** The compiler options of the runner's ts-node: its defaults, then the tsconfig's, then CommonJS output. */
-function compilerOptions(ts: typeof import("typescript"), tsconfig: string | undefined): Record<string, unknown> {
-    const key = tsconfig ?? "";
+function compilerOptions(
+    ts: typeof import("typescript"),
+    compiler: TypeScriptCompiler,
+    tsconfig: string | undefined,
+): Record<string, unknown> {
+    const key = `${compiler.module}\0${tsconfig ?? ""}`;
     const cached = optionsCache.get(key);
     if (cached) return cached;
     let fromFile: Record<string, unknown> = {};
@@ -91,7 +141,8 @@ function compilerOptions(ts: typeof import("typescript"), tsconfig: string | und
         target: ts.ScriptTarget.ES2020,
         ...fromFile,
         module: ts.ModuleKind.CommonJS,
-        moduleResolution: ts.ModuleResolutionKind.Node10,
+        // Node10 is TypeScript 5's name of what 3.8 (the SDK's vendored compiler) calls NodeJs.
+        moduleResolution: ts.ModuleResolutionKind.Node10 ?? ts.ModuleResolutionKind.NodeJs,
         sourceMap: true,
         inlineSourceMap: false,
         inlineSources: false,
@@ -115,10 +166,7 @@ function compilerOptions(ts: typeof import("typescript"), tsconfig: string | und
 const transpiled = new Map<string, { mtimeMs: number; code: string; map: () => string }>();
 
 /** A TypeScript file's CommonJS output (from memory, the disk cache, else transpiled and cached) with its source map. */
-function transpile(
-    filename: string,
-    root: { tsconfig?: string; cacheDir: string },
-): { code: string; map: () => string } {
+function transpile(filename: string, root: Root): { code: string; map: () => string } {
     const mtimeMs = fs.statSync(filename).mtimeMs;
     const known = transpiled.get(filename);
     if (known && known.mtimeMs === mtimeMs) return known;
@@ -127,14 +175,10 @@ function transpile(
     return result;
 }
 
-function transpileFile(
-    filename: string,
-    root: { tsconfig?: string; cacheDir: string },
-): { code: string; map: () => string } {
+function transpileFile(filename: string, root: Root): { code: string; map: () => string } {
     const source = fs.readFileSync(filename, "utf8");
     const tsconfigText = root.tsconfig && fs.existsSync(root.tsconfig) ? fs.readFileSync(root.tsconfig, "utf8") : "";
-    tsVersion ??= typescriptVersion();
-    const key = sha1(TRANSPILER_VERSION, tsVersion, tsconfigText, filename, source);
+    const key = sha1(TRANSPILER_VERSION, root.compiler.version, tsconfigText, filename, source);
     const codeFile = path.join(root.cacheDir, `${key}.js`);
     const mapFile = path.join(root.cacheDir, `${key}.map`);
     if (process.env.IMMUTABLE_PLAN_CACHE !== "off") {
@@ -145,10 +189,10 @@ function transpileFile(
             // not cached yet
         }
     }
-    const ts = require("typescript") as typeof import("typescript");
+    const ts = root.compiler.load();
     const out = ts.transpileModule(source, {
         fileName: filename,
-        compilerOptions: compilerOptions(ts, root.tsconfig) as import("typescript").CompilerOptions,
+        compilerOptions: compilerOptions(ts, root.compiler, root.tsconfig) as import("typescript").CompilerOptions,
         reportDiagnostics: true,
     });
     const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -179,6 +223,11 @@ function transpileFile(
     return { code, map: () => map };
 }
 
+/** The root of a `.ts` file outside every registered project: the working directory's. */
+function cwdRoot(): Root {
+    return { cacheDir: cacheDirFor(process.cwd()), compiler: typescriptFor(process.cwd()) };
+}
+
 /** Installs the `.ts` loader (once per process); files of registered projects always go through it. */
 function installHook(): void {
     if (hookInstalled) return;
@@ -193,10 +242,7 @@ function installHook(): void {
             const root = inNodeModules ? undefined : rootOf(filename);
             if (!root && previous) return previous(module, filename);
             if (inNodeModules) return extensions[".js"](module, filename); // as ts-node: never node_modules
-            const { code, map } = transpile(
-                filename,
-                root ?? [...roots.values()][0] ?? { cacheDir: cacheDirFor(process.cwd()) },
-            );
+            const { code, map } = transpile(filename, root ?? [...roots.values()][0] ?? cwdRoot());
             registerSourceMap(filename, map);
             module._compile(code, filename);
         };
@@ -265,6 +311,7 @@ export function programRunner(project: PulumiProject): ProgramRunner {
         roots.set(project.dir, {
             tsconfig: fs.existsSync(tsconfigPath) ? tsconfigPath : undefined,
             cacheDir: cacheDirFor(project.dir),
+            compiler: typescriptFor(project.dir),
         });
         installHook();
     }

@@ -1,8 +1,9 @@
 /**
- * Step progress of a release on standard error: on a terminal a live line per step (spinner and elapsed
- * time, then a tick or a cross with the duration); elsewhere (CI logs) plain lines, one when a step starts
- * and one when it ends with its duration. Durations are kept for the manifest.
+ * Step progress of a pipeline (`release`, `bake`) on standard error: on a terminal a live line per step (spinner
+ * and elapsed time, then a tick or a cross with the duration); elsewhere (CI logs) plain lines labelled with the
+ * command, one when a step starts and one when it ends with its duration. Durations are kept for the manifest.
  */
+import { StepError } from "./errors";
 
 /** One finished step. */
 export interface StepTiming {
@@ -41,11 +42,13 @@ export class StepProgress {
     private frame = 0;
 
     /**
+     * @param label what starts each plain line (`release` gives `release: build ...`)
      * @param write where the lines go (standard error)
      * @param tty true for the live terminal rendering
      * @param now the clock (the specs pass a fake one)
      */
     constructor(
+        private readonly label: string,
         private readonly write: (text: string) => void,
         private readonly tty: boolean,
         private readonly now: () => number = Date.now,
@@ -73,7 +76,7 @@ export class StepProgress {
                 this.ticker.unref();
             }
         } else {
-            this.write(`release: ${name} ...\n`);
+            this.write(`${this.label}: ${name} ...\n`);
         }
         const end = (ok: boolean, text: string) => {
             const ms = this.now() - started;
@@ -88,7 +91,7 @@ export class StepProgress {
                 this.write(`\r\x1b[2K${ok ? "✓" : "✗"} ${name} ${formatDuration(ms)}${detail}\n`);
                 this.draw();
             } else {
-                this.write(`release: ${name} ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}${detail}\n`);
+                this.write(`${this.label}: ${name} ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}${detail}\n`);
             }
         };
         try {
@@ -104,11 +107,35 @@ export class StepProgress {
 
     /** A line that is not a step (a skipped push, the summary). */
     note(text: string): void {
-        this.write(this.tty ? `  ${text}\n` : `release: ${text}\n`);
+        this.write(this.tty ? `  ${text}\n` : `${this.label}: ${text}\n`);
     }
 
     /** The durations by step name, for the manifest. */
     durations(): Record<string, number> {
         return Object.fromEntries(this.timings.map((t) => [t.name, t.ms]));
     }
+}
+
+/** Runs one named step of a pipeline (progress, timing, hooks). */
+export type StepRunner = <T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string) => Promise<T>;
+
+/**
+ * The steps of `progress` as a {@link StepRunner}: an error a step throws becomes a {@link StepError} of that step
+ * (one that already is keeps its own step). `before` runs first (the specs use it to act between steps).
+ */
+export function stepRunner(progress: StepProgress, before?: (name: string) => Promise<void> | void): StepRunner {
+    return async (name, fn, summary) => {
+        await before?.(name);
+        return progress.step(
+            name,
+            async () => {
+                try {
+                    return await fn();
+                } catch (err: any) {
+                    throw err instanceof StepError ? err : new StepError(name, err?.message ?? String(err));
+                }
+            },
+            summary,
+        );
+    };
 }

@@ -18,13 +18,11 @@
  * every tag is read back after writing (a mismatch fails the release), and registry-side tag immutability
  * (ECR IMMUTABLE repositories, Artifact Registry immutable tags, ACR locks) makes the overwrite impossible.
  */
-import { ReleaseError } from "./errors";
+import { StepError } from "./errors";
+import type { StepRunner } from "./progress";
 import type { RegistryTarget } from "./registries";
 import { displayRef, type Location, type RegistryTransport } from "./skopeo";
 import { verifyManifest } from "./verify";
-
-/** Runs one named step (progress, timing, hooks): supplied by the release orchestrator. */
-export type StepRunner = <T>(name: string, fn: () => Promise<T>, summary?: (value: T) => string) => Promise<T>;
 
 /** What one publication needs. */
 export interface PublishRequest {
@@ -56,7 +54,7 @@ export async function preflight(transport: RegistryTransport, request: PublishRe
             try {
                 return await transport.inspect(at, request.timeoutMs);
             } catch (err: any) {
-                throw new ReleaseError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
+                throw new StepError("preflight", `cannot read ${displayRef(at)} (${target.name}): ${err.message}`);
             }
         }),
     );
@@ -69,7 +67,7 @@ export async function preflight(transport: RegistryTransport, request: PublishRe
         }
     });
     if (conflicts.length > 0) {
-        throw new ReleaseError(
+        throw new StepError(
             "preflight",
             `version ${request.version} is already published with another digest: ${conflicts.join("; ")}; this build is ${request.digest}. ` +
                 "Versions are immutable: release this content under a new version. Nothing was pushed.",

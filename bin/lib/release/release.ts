@@ -8,10 +8,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { ContainerEngine } from "./docker";
-import { ReleaseError } from "./errors";
+import { StepError } from "./errors";
 import { buildManifest, type ReleaseManifest } from "./manifest";
-import { formatDuration, type StepProgress } from "./progress";
-import { preflight, publish, type StepRunner } from "./publish";
+import { formatDuration, stepRunner, type StepProgress } from "./progress";
+import { preflight, publish } from "./publish";
 import type { RegistryTarget } from "./registries";
 import type { RegistryTransport } from "./skopeo";
 import { SmokeFailure, smokeTest, type SmokeCheck } from "./smoke";
@@ -53,26 +53,13 @@ export interface ReleaseTools {
     beforeStep?: (name: string) => Promise<void> | void;
 }
 
-/** Runs a release; resolves with the manifest (not yet written), rejects with a {@link ReleaseError}. */
+/** Runs a release; resolves with the manifest (not yet written), rejects with a {@link StepError}. */
 export async function release(request: ReleaseRequest, tools: ReleaseTools): Promise<ReleaseManifest> {
     const { engine, transport, progress } = tools;
     const started = Date.now();
-    const step: StepRunner = async (name, fn, summary) => {
-        await tools.beforeStep?.(name);
-        return progress.step(
-            name,
-            async () => {
-                try {
-                    return await fn();
-                } catch (err: any) {
-                    throw err instanceof ReleaseError ? err : new ReleaseError(name, err?.message ?? String(err));
-                }
-            },
-            summary,
-        );
-    };
+    const step = stepRunner(progress, tools.beforeStep);
     if (request.registries.length === 0) {
-        throw new ReleaseError("check", "at least one --registry is required");
+        throw new StepError("check", "at least one --registry is required");
     }
     const version = checkVersion(request.version);
     const source = await step(
@@ -106,7 +93,7 @@ export async function release(request: ReleaseRequest, tools: ReleaseTools): Pro
             (m) => `digest ${m.digest}`,
         );
         if (staged.configDigest !== undefined && staged.configDigest !== built.imageId) {
-            throw new ReleaseError(
+            throw new StepError(
                 "stage",
                 `the staged manifest names config ${staged.configDigest}, not the built image ${built.imageId}`,
             );
@@ -136,7 +123,7 @@ export async function release(request: ReleaseRequest, tools: ReleaseTools): Pro
                         return await smokeTest(engine, built.imageId, check, request.timeouts.smokeMs);
                     } catch (err: any) {
                         if (err instanceof SmokeFailure) {
-                            throw new ReleaseError("smoke", `${err.message}\nNothing was pushed.`);
+                            throw new StepError("smoke", `${err.message}\nNothing was pushed.`);
                         }
                         throw err;
                     }

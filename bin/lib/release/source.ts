@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { checkBaseImages, describeUnpinned } from "../../../components/image/dockerfile";
 import { VersionProblem, versionProblem } from "../../../components/core/version";
-import { ReleaseError } from "./errors";
+import { StepError } from "./errors";
 import { run } from "./process";
 
 /** A checked build source. */
@@ -23,13 +23,13 @@ export interface ReleaseSource {
 export function checkVersion(version: string): string {
     const problem = versionProblem(version);
     if (problem === VersionProblem.Latest) {
-        throw new ReleaseError(
+        throw new StepError(
             "check",
             "--version latest is refused: it is the tag everyone expects to move; use the git SHA or a semver",
         );
     }
     if (problem) {
-        throw new ReleaseError(
+        throw new StepError(
             "check",
             `--version ${JSON.stringify(version)} is not a valid image tag (letters, digits, _ . -; at most 128; not starting with . or -)`,
         );
@@ -41,21 +41,21 @@ export function checkVersion(version: string): string {
 export function checkSource(context: string, dockerfile: string | undefined): ReleaseSource {
     const ctx = path.resolve(context);
     if (!fs.existsSync(ctx) || !fs.statSync(ctx).isDirectory()) {
-        throw new ReleaseError("check", `--context ${context} is not a directory`);
+        throw new StepError("check", `--context ${context} is not a directory`);
     }
     const file = dockerfile ? path.resolve(dockerfile) : path.join(ctx, "Dockerfile");
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (err: any) {
-        throw new ReleaseError("check", `cannot read the Dockerfile ${file} (${err.code ?? err.message})`);
+        throw new StepError("check", `cannot read the Dockerfile ${file} (${err.code ?? err.message})`);
     }
     const report = checkBaseImages(text);
     if (report.from.length === 0) {
-        throw new ReleaseError("check", `${file} has no FROM instruction`);
+        throw new StepError("check", `${file} has no FROM instruction`);
     }
     if (report.unpinned.length > 0) {
-        throw new ReleaseError(
+        throw new StepError(
             "check",
             `${file}: base images must be pinned by digest (FROM image@sha256:...): ${describeUnpinned(report)}`,
         );
@@ -85,13 +85,13 @@ export async function resolveGitSha(
             r.code === 0 ? r.stdout.trim() : undefined,
         ));
     if (sha === undefined) {
-        throw new ReleaseError(
+        throw new StepError(
             "check",
             `cannot tell the git commit of ${context} (not a git checkout, and none of ${GIT_SHA_VARIABLES.join(", ")} is set); pass --git-sha`,
         );
     }
     if (!/^[0-9a-f]{7,64}$/i.test(sha)) {
-        throw new ReleaseError("check", `git SHA ${JSON.stringify(sha)} is not a commit hash`);
+        throw new StepError("check", `git SHA ${JSON.stringify(sha)} is not a commit hash`);
     }
     return sha.toLowerCase();
 }

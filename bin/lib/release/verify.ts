@@ -3,10 +3,10 @@
  * config (image id) that was smoke-tested. Anything else means the registry stored other bytes (a rewrite, a
  * conversion, a concurrent writer), and the release stops before any version tag is written.
  */
-import { ReleaseError } from "./errors";
+import { StepError } from "./errors";
 import type { ManifestInfo } from "./skopeo";
 
-/** Throws a {@link ReleaseError} for step `step` unless `found` is the release's manifest. */
+/** Throws a {@link StepError} for step `step` unless `found` is the release's manifest. */
 export function verifyManifest(
     step: string,
     where: string,
@@ -15,16 +15,16 @@ export function verifyManifest(
     imageId: string,
 ): ManifestInfo {
     if (found === undefined) {
-        throw new ReleaseError(step, `${where} does not exist in the registry after the push`);
+        throw new StepError(step, `${where} does not exist in the registry after the push`);
     }
     if (found.digest !== digest) {
-        throw new ReleaseError(
+        throw new StepError(
             step,
             `${where} is served with digest ${found.digest}, expected ${digest}: the registry does not hold the image that was tested; no version tag was written`,
         );
     }
     if (found.configDigest !== undefined && found.configDigest !== imageId) {
-        throw new ReleaseError(step, `${where} names config ${found.configDigest}, but the tested image is ${imageId}`);
+        throw new StepError(step, `${where} names config ${found.configDigest}, but the tested image is ${imageId}`);
     }
     return found;
 }

@@ -54,53 +54,33 @@ interface Manager {
 const PKG = ActionKind.PackageInstall;
 const LANG = ActionKind.LanguagePackageInstall;
 
+/** The install verbs of apt-get and apt. */
+const APT_INSTALL = ["install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "satisfy"];
+/** The install verbs of dnf; yum has these and `groupupdate`. */
+const DNF_INSTALL = [
+    "install",
+    "reinstall",
+    "update",
+    "upgrade",
+    "update-minimal",
+    "upgrade-minimal",
+    "groupinstall",
+    "localinstall",
+    "distro-sync",
+    "downgrade",
+    "swap",
+];
+
 /** Package managers by command name. */
 const MANAGERS: Record<string, Manager> = {
-    "apt-get": {
-        kind: PKG,
-        install: ["install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "satisfy"],
-    },
-    apt: {
-        kind: PKG,
-        install: ["install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "satisfy"],
-    },
+    "apt-get": { kind: PKG, install: APT_INSTALL },
+    apt: { kind: PKG, install: APT_INSTALL },
     aptitude: {
         kind: PKG,
         install: ["install", "reinstall", "upgrade", "safe-upgrade", "full-upgrade", "dist-upgrade"],
     },
-    yum: {
-        kind: PKG,
-        install: [
-            "install",
-            "reinstall",
-            "update",
-            "upgrade",
-            "update-minimal",
-            "upgrade-minimal",
-            "groupinstall",
-            "localinstall",
-            "groupupdate",
-            "distro-sync",
-            "downgrade",
-            "swap",
-        ],
-    },
-    dnf: {
-        kind: PKG,
-        install: [
-            "install",
-            "reinstall",
-            "update",
-            "upgrade",
-            "update-minimal",
-            "upgrade-minimal",
-            "groupinstall",
-            "localinstall",
-            "distro-sync",
-            "downgrade",
-            "swap",
-        ],
-    },
+    yum: { kind: PKG, install: [...DNF_INSTALL, "groupupdate"] },
+    dnf: { kind: PKG, install: DNF_INSTALL },
     dnf5: { kind: PKG, install: ["install", "reinstall", "update", "upgrade", "distro-sync", "downgrade", "swap"] },
     microdnf: { kind: PKG, install: ["install", "reinstall", "update", "upgrade"] },
     tdnf: { kind: PKG, install: ["install", "reinstall", "update", "upgrade", "distro-sync"] },

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { checkPackagesExist, indexUrls, parsePackagesIndex, unknownPackages } from "../../../bin/lib/bake/archive";
-import { BakeError } from "../../../bin/lib/bake/errors";
+import { StepError } from "../../../bin/lib/release/errors";
 import { onPath } from "../../../bin/lib/bake/host";
 import type { BootstrapRequest } from "../../../bin/lib/bake/rootfs";
 
@@ -94,7 +94,7 @@ describe("bake: package names against the mirror", () => {
 
         it("refuses an unknown package with its name, the suites and the mirror", async () => {
             await assert.rejects(checkPackagesExist(request(["curl", "nginx-extra"])), (e: any) => {
-                assert.ok(e instanceof BakeError);
+                assert.ok(e instanceof StepError);
                 assert.equal(e.step, "resolve");
                 assert.equal(
                     e.reason,

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { BootMode } from "../../../components/core/bakeManifest";
 import { loadDefinition, packageSet, validateDefinition, BASE_PACKAGES } from "../../../bin/lib/bake/definition";
-import { BakeError } from "../../../bin/lib/bake/errors";
+import { StepError } from "../../../bin/lib/release/errors";
 
 const SAMPLE = path.join(__dirname, "../../../stacks/app/image.yaml");
 
@@ -34,7 +34,7 @@ function refusal(change: (def: any) => void): string {
     try {
         loadDefinition(file);
     } catch (err: any) {
-        assert.ok(err instanceof BakeError, `expected a BakeError, got ${err}`);
+        assert.ok(err instanceof StepError, `expected a StepError, got ${err}`);
         assert.equal(err.step, "check");
         return err.reason;
     } finally {

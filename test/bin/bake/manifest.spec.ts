@@ -10,7 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { BAKE_MANIFEST_SCHEMA, BootMode, validateBakeManifest } from "../../../components/core/bakeManifest";
 import { Cloud } from "../../../components/core/clouds";
-import { BakeError } from "../../../bin/lib/bake/errors";
+import { StepError } from "../../../bin/lib/release/errors";
 import {
     buildBakeManifest,
     readPins,
@@ -96,7 +96,7 @@ describe("bake: the manifest", () => {
         fs.writeFileSync(file, JSON.stringify({ ...buildBakeManifest(input), packages: [{ name: "curl" }] }));
         assert.throws(
             () => readPins(file),
-            (e: any) => e instanceof BakeError && /packages\[0\] must be \{name, version, arch\}/.test(e.reason),
+            (e: any) => e instanceof StepError && /packages\[0\] must be \{name, version, arch\}/.test(e.reason),
         );
         fs.writeFileSync(file, "{");
         assert.throws(() => readPins(file), /cannot read a bake manifest/);

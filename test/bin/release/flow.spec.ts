@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ReleaseError } from "../../../bin/lib/release/errors";
+import { StepError } from "../../../bin/lib/release/errors";
 import { StepProgress } from "../../../bin/lib/release/progress";
 import { parseRegistries } from "../../../bin/lib/release/registries";
 import { release, type ReleaseRequest } from "../../../bin/lib/release/release";
@@ -44,16 +44,16 @@ function request(overrides: Partial<ReleaseRequest> = {}): ReleaseRequest {
 
 async function run(env: ReturnType<typeof setup>, overrides: Partial<ReleaseRequest> = {}) {
     const lines: string[] = [];
-    const progress = new StepProgress((t) => void lines.push(t), false);
+    const progress = new StepProgress("release", (t) => void lines.push(t), false);
     const manifest = await release(request(overrides), { engine: env.engine, transport: env.registries, progress });
     return { manifest, lines };
 }
 
-async function failure(env: ReturnType<typeof setup>, overrides: Partial<ReleaseRequest> = {}): Promise<ReleaseError> {
+async function failure(env: ReturnType<typeof setup>, overrides: Partial<ReleaseRequest> = {}): Promise<StepError> {
     try {
         await run(env, overrides);
     } catch (err) {
-        assert.ok(err instanceof ReleaseError, `expected a ReleaseError, got ${err}`);
+        assert.ok(err instanceof StepError, `expected a StepError, got ${err}`);
         return err;
     }
     assert.fail("the release should have failed");

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { readReleaseManifest } from "../../../components/core/releaseRecord";
 import { DockerEngine, type BuildRequest } from "../../../bin/lib/release/docker";
 import { run as runProcess } from "../../../bin/lib/release/process";
-import { ReleaseError } from "../../../bin/lib/release/errors";
+import { StepError } from "../../../bin/lib/release/errors";
 import { StepProgress } from "../../../bin/lib/release/progress";
 import { parseRegistries } from "../../../bin/lib/release/registries";
 import { release, type ReleaseRequest, type ReleaseTools } from "../../../bin/lib/release/release";
@@ -94,7 +94,7 @@ describe("release on real images @real-image", function () {
         return {
             engine: new CountingEngine(),
             transport: new Skopeo(),
-            progress: new StepProgress((t) => void lines.push(t), false),
+            progress: new StepProgress("release", (t) => void lines.push(t), false),
             lines,
             ...extra,
         } as any;
@@ -161,7 +161,7 @@ describe("release on real images @real-image", function () {
             timeouts: { buildMs: 60_000, smokeMs: 1_000, pushMs: 60_000 },
         });
         await assert.rejects(release(unhealthy, t), (err: unknown) => {
-            assert.ok(err instanceof ReleaseError);
+            assert.ok(err instanceof StepError);
             assert.equal(err.step, "smoke");
             assert.match(err.reason, /wget .* exited with status 1: .*404 Not Found/);
             assert.match(err.reason, /container logs[\s\S]*response:404/);
@@ -203,7 +203,7 @@ describe("release on real images @real-image", function () {
         const before = await digests("app", "v1");
         const t = tools();
         await assert.rejects(release(request("app", { context: context("changed\n") }), t), (err: unknown) => {
-            assert.ok(err instanceof ReleaseError);
+            assert.ok(err instanceof StepError);
             assert.equal(err.step, "preflight");
             assert.match(err.reason, /version v1 is already published with another digest.*Versions are immutable/);
             return true;
@@ -222,7 +222,7 @@ describe("release on real images @real-image", function () {
             }
         };
         await assert.rejects(release(request("midway", { registries: two, smoke: undefined }), t), (err: unknown) => {
-            assert.ok(err instanceof ReleaseError);
+            assert.ok(err instanceof StepError);
             assert.equal(err.step, "copy gcp");
             return true;
         });

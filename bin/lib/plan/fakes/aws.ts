@@ -4,22 +4,16 @@
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html, and each service's "Resource types"
  * page of https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
-import {
-    FAKE_TIME,
-    autoName,
-    parseToken,
-    privateIp,
-    publicIp,
-    secret,
-    stableBase64,
-    stableHash,
-    stableUuid,
-    type CallFake,
-    type OutputPattern,
-    type FakeContext,
-    type Outputs,
-    type ResourceFake,
-} from "./common";
+import { parseToken } from "./common";
+import type { CallFake, FakeContext, OutputPattern, Outputs, ResourceFake } from "./common";
+import { FAKE_TIME, autoName, privateIp, publicIp, secret, stableBase64, stableHash, stableUuid } from "./stable";
+
+/** A data source's name when it is looked up by ARN: the ARN's last `separator`-separated part ("mock" without one). */
+function lastPart(arn: unknown, separator: string): string | undefined {
+    return String(arn ?? "mock")
+        .split(separator)
+        .pop();
+}
 
 /** Physical id prefixes of EC2-style resources (`vpc-0123...`). */
 const ID_PREFIX: Record<string, string> = {
@@ -565,11 +559,7 @@ export const AWS_CALLS: Record<string, CallFake> = {
         version: 1,
     }),
     "aws:secretsmanager/getSecret:getSecret": (inputs, ctx) => {
-        const name =
-            inputs.name ??
-            String(inputs.arn ?? "mock")
-                .split(":")
-                .pop();
+        const name = inputs.name ?? lastPart(inputs.arn, ":");
         return {
             name,
             id: inputs.arn ?? name,
@@ -606,11 +596,7 @@ export const AWS_CALLS: Record<string, CallFake> = {
         tags: {},
     }),
     "aws:iam/getPolicy:getPolicy": (inputs, ctx) => {
-        const name =
-            inputs.name ??
-            String(inputs.arn ?? "mock")
-                .split("/")
-                .pop();
+        const name = inputs.name ?? lastPart(inputs.arn, "/");
         return {
             name,
             arn: inputs.arn ?? `arn:${ctx.aws.partition}:iam::${ctx.aws.accountId}:policy/${name}`,

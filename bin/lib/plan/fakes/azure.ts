@@ -4,21 +4,9 @@
  * (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules,
  * https://learn.microsoft.com/rest/api/resources/resources/get-by-id).
  */
-import {
-    FAKE_TIME,
-    autoName,
-    lowerFirst,
-    parseToken,
-    privateIp,
-    publicIp,
-    stableBase64,
-    stableHash,
-    stableUuid,
-    type CallFake,
-    type OutputPattern,
-    type FakeContext,
-    type ResourceFake,
-} from "./common";
+import { lowerFirst, parseToken } from "./common";
+import type { CallFake, FakeContext, OutputPattern, ResourceFake } from "./common";
+import { FAKE_TIME, autoName, privateIp, publicIp, stableBase64, stableHash, stableUuid } from "./stable";
 
 /** The resource provider namespace of a module (`storage` → `Microsoft.Storage`). */
 const NAMESPACE: Record<string, string> = {

@@ -1,10 +1,8 @@
 /**
  * What every fake table shares: the mocked identity (account, project, subscription), the context a fake is
- * computed in (the stack's config and the resource's provider config), stable hashes, and the shapes of the
- * tables. Every fake is a pure function of its inputs and context, so two plans of one program are identical.
+ * computed in (the stack's config and the resource's provider config), the shapes of the tables and how a type
+ * token reads. The values fakes are made of are in stable.ts.
  */
-import { createHash } from "node:crypto";
-import { SECRET_SIG, SIG_KEY } from "../../../../policy/wire";
 
 /** Mocked account / project / subscription identity; a stack's provider config overrides the location parts. */
 export const MOCK_IDENTITY = {
@@ -73,42 +71,6 @@ export function fakeContext(project: string, stack: string, config: (key: string
     };
 }
 
-/** A stable hex hash of anything JSON-serializable. */
-export function stableHash(value: unknown, length = 64): string {
-    return createHash("sha256")
-        .update(JSON.stringify(value ?? null))
-        .digest("hex")
-        .slice(0, length);
-}
-
-/** A stable UUID-shaped string. */
-export function stableUuid(value: unknown): string {
-    return stableHash(value, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-}
-
-/** A stable base64 string of `bytes` bytes. */
-export function stableBase64(value: unknown, bytes: number): string {
-    let hex = "";
-    for (let i = 0; hex.length < bytes * 2; i++) hex += stableHash([value, i]);
-    return Buffer.from(hex.slice(0, bytes * 2), "hex").toString("base64");
-}
-
-/** A stable private IPv4 address in 10.0.0.0/8. */
-export function privateIp(value: unknown): string {
-    const h = stableHash(value, 6);
-    return `10.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}.${(parseInt(h.slice(4, 6), 16) % 250) + 4}`;
-}
-
-/** A stable public IPv4 address in the documentation range 203.0.113.0/24 (RFC 5737). */
-export function publicIp(value: unknown): string {
-    return `203.0.113.${(parseInt(stableHash(value, 2), 16) % 250) + 4}`;
-}
-
-/** Pulumi's auto-name: the logical name and a stable 7-hex suffix (the engine's is random). */
-export function autoName(name: string, separator = "-"): string {
-    return `${name}${separator}${stableHash(`autoname:${name}`, 7)}`;
-}
-
 /** `RandomPassword` → `randomPassword`. */
 export function lowerFirst(s: string): string {
     return s.charAt(0).toLowerCase() + s.slice(1);
@@ -119,11 +81,3 @@ export function parseToken(token: string): { provider: string; module: string; r
     const [provider = "", mod = "", resource = ""] = token.split(":");
     return { provider, module: mod.split("/")[0], resource };
 }
-
-/** A value in the engine's wire format for a secret (the provider marks the output secret, as the real one does). */
-export function secret(value: unknown): Record<string, unknown> {
-    return { [SIG_KEY]: SECRET_SIG, value };
-}
-
-/** A fixed timestamp (fakes are deterministic). */
-export const FAKE_TIME = "2026-01-01T00:00:00Z";

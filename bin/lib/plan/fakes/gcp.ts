@@ -3,22 +3,9 @@
  * sources programs commonly call. Formats follow the REST resource names of each API
  * (https://cloud.google.com/apis/design/resource_names, https://cloud.google.com/compute/docs/reference/rest/v1).
  */
-import {
-    FAKE_TIME,
-    autoName,
-    lowerFirst,
-    parseToken,
-    privateIp,
-    publicIp,
-    secret,
-    stableBase64,
-    stableHash,
-    stableUuid,
-    type CallFake,
-    type OutputPattern,
-    type FakeContext,
-    type ResourceFake,
-} from "./common";
+import { lowerFirst, parseToken } from "./common";
+import type { CallFake, FakeContext, OutputPattern, ResourceFake } from "./common";
+import { FAKE_TIME, autoName, privateIp, publicIp, secret, stableBase64, stableHash, stableUuid } from "./stable";
 
 const COMPUTE = "https://www.googleapis.com/compute/v1/";
 

@@ -5,7 +5,8 @@
  * (https://www.pulumi.com/registry/packages/random/api-docs/randompassword/,
  * https://www.pulumi.com/registry/packages/tls/api-docs/privatekey/).
  */
-import { FAKE_TIME, secret, stableBase64, stableHash, stableUuid, type CallFake, type ResourceFake } from "./common";
+import type { CallFake, ResourceFake } from "./common";
+import { FAKE_TIME, secret, stableBase64, stableHash, stableUuid } from "./stable";
 
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const UPPER = LOWER.toUpperCase();

@@ -3,7 +3,7 @@
  * documented exchanges programs make are answered here, and any other request fails with a message that names
  * it (reported as a gap). ACR's token exchange: https://learn.microsoft.com/rest/api/containerregistry/refresh-tokens/get-from-exchange.
  */
-import { stableBase64 } from "./common";
+import { stableBase64 } from "./stable";
 
 /** One answered request. */
 export interface HttpFake {
