@@ -13,7 +13,7 @@ import { register as registerRelease } from "./commands/release";
 export function buildProgram(): Command {
     const program = new Command("immutable")
         .description(
-            "Immutable infrastructure on Pulumi: plan stacks offline, audit stacks, release images built once.",
+            "Immutable infrastructure on Pulumi: plan programs offline, audit running stacks, release container images and bake machine images built once.",
         )
         .showHelpAfterError()
         .exitOverride()
